@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.contrib.auth.views import LogoutView
+from django.urls import include, path
+
+from ppo import views as ppo_views
+from reporting import views as reporting_views
+
+admin.site.site_header = "Priority offender case management: administration"
+admin.site.site_title = "PPO case management admin"
+# Staff sign in through the service's own page (one sign-in, one lockout policy later).
+admin.site.login = ppo_views.admin_sign_in
+
+urlpatterns = [
+    path("", reporting_views.home, name="home"),
+    path("sign-in/", ppo_views.SignInView.as_view(), name="sign-in"),
+    path("sign-out/", LogoutView.as_view(), name="sign-out"),
+    path("background-check/", reporting_views.background_check, name="background-check"),
+    path("healthz", ppo_views.health, name="health"),
+    path("api/", include("config.api_urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "ppo.views.not_found"

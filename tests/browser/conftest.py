@@ -1,0 +1,49 @@
+"""Browser tests: Playwright driving Debian's Chromium against pytest-django's live server."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls made from
+# the test itself (creating personas) are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.fail("Debian's chromium is not installed: run the suite with `make test`.")
+    return {
+        **browser_type_launch_args,
+        "executable_path": chromium,
+        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    }
+
+
+@pytest.fixture
+def axe_violations():
+    """Run axe-core (from the npm registry, via node_modules) on the page: WCAG 2.2 AA rules
+    plus axe's best practices. Returns the violations, each with its failing elements."""
+
+    def run(page) -> list[dict]:
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate(
+            """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations"""
+        )
+        return [
+            {
+                "id": v["id"],
+                "impact": v["impact"],
+                "help": v["help"],
+                "nodes": [n["target"] for n in v["nodes"]],
+            }
+            for v in violations
+        ]
+
+    return run
