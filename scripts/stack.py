@@ -8,6 +8,7 @@ Without DATABASE_URL an embedded PostgreSQL cluster is used: its data lives in .
 also starts a private Redis server. Standard library only: this runs before Django is set up.
 """
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -41,6 +42,20 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def interrupt(signum, frame) -> None:
+    """SIGTERM handler: behave as Ctrl-C does, so `kill` also runs the clean-up."""
+    raise KeyboardInterrupt
 
 
 def wait_for_port(port: int, what: str, timeout: float = 30) -> None:
@@ -237,11 +252,31 @@ def test(pytest_args: list[str]) -> int:
             pg_stop()
 
 
+def stop_process_groups(children: list[subprocess.Popen]) -> None:
+    """Stop each child, then anything left in its process group (runserver's reloaded child).
+
+    Only the group leader gets SIGTERM: Celery stops its own pool, and signalling the pool
+    directly makes a warm shutdown hang.
+    """
+    for child in children:
+        if child.poll() is None:
+            child.terminate()
+    for child in children:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            child.wait(timeout=15)
+        # ProcessLookupError: the group is empty, everything already stopped.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(child.pid, signal.SIGKILL)
+        child.wait()
+
+
 def run() -> int:
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings.local")
     started_pg = False
     children: list[subprocess.Popen] = []
     port = env.get("PORT", "8000")
+    if not port_is_free(int(port)):
+        sys.exit(f"Port {port} is already in use: stop what uses it, or set PORT=8001.")
     try:
         if env.get("DATABASE_URL"):
             say("Using the database in DATABASE_URL")
@@ -265,7 +300,8 @@ def run() -> int:
             [celery, "-A", "config", "worker", "--loglevel", "INFO", "--concurrency", "2"],
             [celery, "-A", "config", "beat", "--loglevel", "INFO"],
         ):
-            children.append(subprocess.Popen(command, cwd=ROOT, env=env))
+            # Each in its own process group, so stopping it reaches its own children too.
+            children.append(subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True))
         wait_for_port(int(port), "The web server")
         say(f"The service is running at http://127.0.0.1:{port}/ (Ctrl-C stops everything)")
         say("Demo sign-ins are listed above; every demo password is demo-password-2026")
@@ -277,14 +313,7 @@ def run() -> int:
         say("Stopping")
         return 0
     finally:
-        for child in children:
-            if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
-        for child in children:
-            try:
-                child.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                child.kill()
+        stop_process_groups(children)
         if started_pg:
             pg_stop()
 
@@ -294,6 +323,7 @@ def main() -> int:
         print(__doc__)
         return 2
     os.chdir(ROOT)
+    signal.signal(signal.SIGTERM, interrupt)
     if sys.argv[1] == "run":
         return run()
     return test(sys.argv[2:])

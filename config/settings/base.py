@@ -116,16 +116,16 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
-# GOV.UK style: "22 November 2026", "22 November 2026 at 1:33pm".
-DATE_FORMAT = "j F Y"
-DATETIME_FORMAT = "j F Y \\a\\t g:i\u00a0a"
+# Dates as GOV.UK writes them ("22 November 2026"): see config/formats and the
+# govuk_datetime filter in ppo/templatetags/ppo_tags.py.
+FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "/static/"
 # static/dist is built from node_modules by `make install` (scripts/build-assets.mjs).
 STATICFILES_DIRS = [BASE_DIR / "static" / "dist", BASE_DIR / "static" / "app"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / ".local" / "media")))
 

@@ -8,7 +8,3 @@ DEMO_DATA_ALLOWED = True
 # Hashing dominates a test suite that signs many users in; MD5 keeps it quick and is
 # never used outside tests.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}

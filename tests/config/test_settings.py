@@ -48,6 +48,21 @@ def test_production_reads_a_secret_from_a_file(tmp_path):
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.parametrize("module", ["config.settings.local", "config.settings.test"])
+def test_development_settings_resolve_static_files_without_collectstatic(module):
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE=module)
+    code = (
+        "import django; django.setup(); "
+        "from django.templatetags.static import static; print(static('application.css'))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=settings.BASE_DIR, env=env, capture_output=True,
+        text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "/static/application.css"
+
+
 def test_production_with_everything_set_passes_its_checks():
     result = _check_with({})
     assert result.returncode == 0, result.stderr
