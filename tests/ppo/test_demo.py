@@ -29,3 +29,13 @@ def test_seed_demo_refuses_without_demo_data_allowed(settings):
     with pytest.raises(CommandError, match="not allowed"):
         call_command("seed_demo")
     assert not User.objects.exists()
+
+
+@pytest.mark.parametrize("persona", PERSONAS, ids=lambda persona: persona.email)
+def test_every_demo_persona_signs_in_to_their_role_home(client, persona):
+    call_command("seed_demo")
+    response = client.post(
+        "/sign-in/", {"username": persona.email, "password": DEMO_PASSWORD}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == "/"
+    assert f'data-testid="panel-{persona.role.value}"' in response.content.decode()
