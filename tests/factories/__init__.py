@@ -2,7 +2,19 @@
 
 import factory
 
-from ppo.models import Agency, AgencyType, Membership, Role, Scheme, User
+from ppo.codes import EventKind, Gender, Programme
+from ppo.identifiers import name_key
+from ppo.models import (
+    Agency,
+    AgencyType,
+    Event,
+    Membership,
+    Offender,
+    ProgrammeMembership,
+    Role,
+    Scheme,
+    User,
+)
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 
@@ -45,3 +57,34 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     agency = factory.SubFactory(AgencyFactory)
     role = Role.OFFENDER_MANAGER
+
+
+class OffenderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Offender
+
+    scheme = factory.SubFactory(SchemeFactory)
+    local_id = factory.Sequence(lambda n: f"P-{n:05d}")
+    first_name = factory.Faker("first_name", locale="en_GB")
+    last_name = factory.Faker("last_name", locale="en_GB")
+    date_of_birth = factory.Faker("date_of_birth", minimum_age=18, maximum_age=50)
+    gender = Gender.MALE
+    name_key = factory.LazyAttribute(lambda o: name_key(o.first_name, o.last_name))
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Event
+
+    offender = factory.SubFactory(OffenderFactory)
+    kind = EventKind.ARREST
+    date = factory.Faker("date_between", start_date="-2y", end_date="today")
+
+
+class ProgrammeMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgrammeMembership
+
+    offender = factory.SubFactory(OffenderFactory)
+    programme = Programme.PPO
+    start_date = factory.Faker("date_between", start_date="-2y", end_date="-1y")

@@ -1,0 +1,26 @@
+from ppo.models.organisations import Agency, AgencyType, Membership, Role, Scheme, User
+from ppo.models.register import (
+    Event,
+    Offender,
+    OffenderAlias,
+    OffenderGroupObjectPermission,
+    OffenderManagerAssignment,
+    OffenderUserObjectPermission,
+    ProgrammeMembership,
+)
+
+__all__ = [
+    "Agency",
+    "AgencyType",
+    "Event",
+    "Membership",
+    "Offender",
+    "OffenderAlias",
+    "OffenderGroupObjectPermission",
+    "OffenderManagerAssignment",
+    "OffenderUserObjectPermission",
+    "ProgrammeMembership",
+    "Role",
+    "Scheme",
+    "User",
+]
