@@ -1,6 +1,8 @@
 from ppo.models.organisations import Agency, AgencyType, Membership, Role, Scheme, User
 from ppo.models.register import (
     Event,
+    ImportKind,
+    ImportRun,
     Offender,
     OffenderAlias,
     OffenderGroupObjectPermission,
@@ -13,6 +15,8 @@ __all__ = [
     "Agency",
     "AgencyType",
     "Event",
+    "ImportKind",
+    "ImportRun",
     "Membership",
     "Offender",
     "OffenderAlias",

@@ -238,3 +238,41 @@ class OffenderUserObjectPermission(UserObjectPermissionBase):
     person (sharing.services is the only writer, and it grants to agencies)."""
 
     content_object = models.ForeignKey(Offender, on_delete=models.CASCADE)
+
+
+class ImportKind(models.TextChoices):
+    OFFENDERS = "offenders", "People (offenders.csv)"
+    EVENTS = "events", "Events (events.csv)"
+    PROGRAMMES = "programmes", "Programme memberships (programmes.csv)"
+
+
+class ImportRun(models.Model):
+    """The audit record of one CSV import: who imported which file, when, and what it did.
+
+    A rejected file writes nothing but this record, with how many problems it had.
+    """
+
+    class Outcome(models.TextChoices):
+        IMPORTED = "imported", "Imported"
+        REJECTED = "rejected", "Rejected"
+
+    kind = models.CharField(max_length=10, choices=ImportKind.choices)
+    file_name = models.CharField(max_length=255)
+    checksum = models.CharField("SHA-256 of the file", max_length=64)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    via = models.CharField(max_length=100, help_text="upload, or command (and the OS user)")
+    at = models.DateTimeField(auto_now_add=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    rows = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    problems = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_outcome_display().lower()})"
