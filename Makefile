@@ -2,8 +2,8 @@
 # they call, installed into this folder (.tools, .venv, node_modules, static/dist).
 
 UV_VERSION := 0.13.8
-# Evaluated only when .tools is first created.
-PYTHON = $(shell scripts/find-python.sh)
+# Override with `make PYTHON=/path/to/python3.12 ...`; looked up only when a recipe needs it.
+PYTHON ?= $(shell scripts/find-python.sh)
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 
@@ -17,17 +17,20 @@ test: install system-packages-test
 
 install: .venv/.synced static/dist/application.css
 
+# A database or Redis given by URL needs no local server.
 system-packages-run:
-	scripts/system-packages.sh postgresql
+	scripts/system-packages.sh $(if $(DATABASE_URL),,postgresql)
 
 system-packages-test:
-	scripts/system-packages.sh postgresql redis chromium
+	scripts/system-packages.sh $(if $(DATABASE_URL),,postgresql) $(if $(REDIS_URL),,redis) chromium
 
 .tools/bin/uv:
+	$(if $(PYTHON),,$(error No Python 3.12+ found: install one or set PYTHON=/path/to/python3))
 	"$(PYTHON)" -m venv .tools
 	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
 .venv/.synced: pyproject.toml uv.lock .tools/bin/uv
+	$(if $(PYTHON),,$(error No Python 3.12+ found: install one or set PYTHON=/path/to/python3))
 	.tools/bin/uv sync --frozen --python "$(PYTHON)"
 	touch $@
 

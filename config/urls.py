@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LogoutView
 from django.urls import include, path
 
@@ -13,7 +14,8 @@ admin.site.login = ppo_views.admin_sign_in
 urlpatterns = [
     path("", reporting_views.home, name="home"),
     path("sign-in/", ppo_views.SignInView.as_view(), name="sign-in"),
-    path("sign-out/", LogoutView.as_view(), name="sign-out"),
+    # Signing out must work with an expired session too, or the user lands on a 405.
+    path("sign-out/", login_not_required(LogoutView.as_view()), name="sign-out"),
     path("background-check/", reporting_views.background_check, name="background-check"),
     path("healthz", ppo_views.health, name="health"),
     path("api/", include("config.api_urls")),

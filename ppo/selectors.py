@@ -14,6 +14,14 @@ def memberships_of(*, user: User) -> QuerySet[Membership]:
     )
 
 
+def roles_of(*, user: User, memberships: list[Membership]) -> list[Role]:
+    """The roles a user acts in, in Role order. A superuser is always a service administrator."""
+    held = {membership.role for membership in memberships}
+    if user.is_superuser:
+        held.add(Role.ADMIN)
+    return [role for role in Role if role in held]
+
+
 def schemes_of(*, user: User) -> QuerySet[Scheme]:
     """Schemes the user works in: those of their agencies (shared agencies add none)."""
     return Scheme.objects.filter(agencies__memberships__user=user).distinct().order_by("name")
@@ -26,6 +34,11 @@ def coordinators_prefetch() -> Prefetch:
         queryset=Membership.objects.filter(role=Role.COORDINATOR).select_related("user"),
         to_attr="coordinator_memberships",
     )
+
+
+def all_schemes() -> QuerySet[Scheme]:
+    """Every scheme: custody suites and prisons receive people from any area."""
+    return Scheme.objects.order_by("name")
 
 
 def scheme_overviews(*, schemes: QuerySet[Scheme]) -> QuerySet[Scheme]:

@@ -122,13 +122,15 @@ def pg_is_running() -> bool:
     return status.returncode == 0
 
 
-def pg_start() -> tuple[str, bool]:
-    """Start the embedded cluster (creating it first if needed).
+def pg_start(cleanup: contextlib.ExitStack) -> str:
+    """Start the embedded cluster (creating it first if needed); returns its database URL.
 
-    Returns (database URL, whether this call started it). A cluster already running, say
-    under `make run`, is reused and left running.
+    A cluster this call starts is registered with `cleanup` to be stopped at once, before
+    anything else can fail. A cluster already running, say under `make run`, is reused and
+    left running.
     """
     PG_DIR.mkdir(parents=True, exist_ok=True)
+    PG_DIR.chmod(0o700)  # the password and URL files in it are for the owner only
     pg_prepare_root_access()
     if not (PG_DATA / "PG_VERSION").exists():
         say(f"Creating the embedded PostgreSQL cluster in {PG_DATA}")
@@ -145,7 +147,6 @@ def pg_start() -> tuple[str, bool]:
             stdout=subprocess.DEVNULL,
         )  # fmt: skip
     password = PG_PASSWORD_FILE.read_text().strip()
-    started = False
     if pg_is_running():
         port = int(PG_PORT_FILE.read_text())
         say(f"Using the embedded PostgreSQL already running on port {port}")
@@ -161,12 +162,12 @@ def pg_start() -> tuple[str, bool]:
             check=True,
             stdout=subprocess.DEVNULL,
         )  # fmt: skip
+        cleanup.callback(pg_stop)
         PG_PORT_FILE.write_text(str(port))
-        started = True
     url = f"postgres://{DB_USER}:{password}@127.0.0.1:{port}/{DB_NAME}"
     pg_create_database(url)
     PG_URL_FILE.write_text(url)
-    return url, started
+    return url
 
 
 def pg_create_database(url: str) -> None:
@@ -191,7 +192,8 @@ def pg_stop() -> None:
 # --- Redis (tests) ---------------------------------------------------------------------------
 
 
-def redis_start() -> tuple[str, subprocess.Popen]:
+def redis_start(cleanup: contextlib.ExitStack) -> str:
+    """Start a private Redis server, stopped by `cleanup`; returns its URL."""
     redis = shutil.which("redis-server")
     if redis is None:
         sys.exit("redis-server was not found: install the redis-server package.")
@@ -204,8 +206,18 @@ def redis_start() -> tuple[str, subprocess.Popen]:
          "--dir", str(folder), "--loglevel", "warning"],
         stdout=subprocess.DEVNULL,
     )  # fmt: skip
+    cleanup.callback(stop_process, process)
     wait_for_port(port, "Redis")
-    return f"redis://127.0.0.1:{port}/0", process
+    return f"redis://127.0.0.1:{port}/0"
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 # --- commands --------------------------------------------------------------------------------
@@ -213,13 +225,11 @@ def redis_start() -> tuple[str, subprocess.Popen]:
 
 def test(pytest_args: list[str]) -> int:
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings.test")
-    started_pg = False
-    redis_process = None
-    try:
+    with contextlib.ExitStack() as cleanup:
         if not env.get("DATABASE_URL"):
-            env["DATABASE_URL"], started_pg = pg_start()
+            env["DATABASE_URL"] = pg_start(cleanup)
         if not env.get("REDIS_URL"):
-            env["REDIS_URL"], redis_process = redis_start()
+            env["REDIS_URL"] = redis_start(cleanup)
         deploy_env = dict(
             env,
             DJANGO_SETTINGS_MODULE="config.settings.production",
@@ -244,12 +254,6 @@ def test(pytest_args: list[str]) -> int:
                 return result.returncode
         say("All checks and tests passed")
         return 0
-    finally:
-        if redis_process is not None:
-            redis_process.terminate()
-            redis_process.wait(timeout=10)
-        if started_pg:
-            pg_stop()
 
 
 def stop_process_groups(children: list[subprocess.Popen]) -> None:
@@ -272,50 +276,49 @@ def stop_process_groups(children: list[subprocess.Popen]) -> None:
 
 def run() -> int:
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings.local")
-    started_pg = False
-    children: list[subprocess.Popen] = []
     port = env.get("PORT", "8000")
     if not port_is_free(int(port)):
         sys.exit(f"Port {port} is already in use: stop what uses it, or set PORT=8001.")
-    try:
-        if env.get("DATABASE_URL"):
-            say("Using the database in DATABASE_URL")
-        else:
-            env["DATABASE_URL"], started_pg = pg_start()
-        manage = [PYTHON, "manage.py"]
-        subprocess.run([*manage, "migrate", "--no-input"], cwd=ROOT, env=env, check=True)
-        subprocess.run([*manage, "seed_demo"], cwd=ROOT, env=env, check=True)
-        if env.get("REDIS_URL") or env.get("CELERY_BROKER_URL"):
-            say("Background jobs: Celery worker and beat using the Redis broker in REDIS_URL")
-        else:
-            for folder in ("queue", "processed"):
-                (LOCAL / "celery" / folder).mkdir(parents=True, exist_ok=True)
-            say(
-                "Background jobs: Celery worker and beat using the embedded filesystem broker "
-                "in .local/celery (set REDIS_URL to use Redis)"
-            )
-        celery = str(VENV_BIN / "celery")
-        for command in (
-            [*manage, "runserver", f"127.0.0.1:{port}"],
-            [celery, "-A", "config", "worker", "--loglevel", "INFO", "--concurrency", "2"],
-            [celery, "-A", "config", "beat", "--loglevel", "INFO"],
-        ):
-            # Each in its own process group, so stopping it reaches its own children too.
-            children.append(subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True))
-        wait_for_port(int(port), "The web server")
-        say(f"The service is running at http://127.0.0.1:{port}/ (Ctrl-C stops everything)")
-        say("Demo sign-ins are listed above; every demo password is demo-password-2026")
-        while all(child.poll() is None for child in children):
-            time.sleep(0.5)
-        say("A process stopped unexpectedly; stopping the others")
-        return 1
-    except KeyboardInterrupt:
-        say("Stopping")
-        return 0
-    finally:
-        stop_process_groups(children)
-        if started_pg:
-            pg_stop()
+    with contextlib.ExitStack() as cleanup:
+        try:
+            if env.get("DATABASE_URL"):
+                say("Using the database in DATABASE_URL")
+            else:
+                env["DATABASE_URL"] = pg_start(cleanup)
+            manage = [PYTHON, "manage.py"]
+            subprocess.run([*manage, "migrate", "--no-input"], cwd=ROOT, env=env, check=True)
+            subprocess.run([*manage, "seed_demo"], cwd=ROOT, env=env, check=True)
+            if env.get("REDIS_URL") or env.get("CELERY_BROKER_URL"):
+                say("Background jobs: Celery worker and beat using the Redis broker in REDIS_URL")
+            else:
+                for folder in ("queue", "processed", "control"):
+                    (LOCAL / "celery" / folder).mkdir(parents=True, exist_ok=True)
+                say(
+                    "Background jobs: Celery worker and beat using the embedded filesystem "
+                    "broker in .local/celery (set REDIS_URL to use Redis)"
+                )
+            celery = str(VENV_BIN / "celery")
+            children: list[subprocess.Popen] = []
+            cleanup.callback(stop_process_groups, children)
+            for command in (
+                [*manage, "runserver", f"127.0.0.1:{port}"],
+                [celery, "-A", "config", "worker", "--loglevel", "INFO", "--concurrency", "2"],
+                [celery, "-A", "config", "beat", "--loglevel", "INFO"],
+            ):
+                # Each in its own process group, so stopping it reaches its own children too.
+                children.append(
+                    subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+                )
+            wait_for_port(int(port), "The web server")
+            say(f"The service is running at http://127.0.0.1:{port}/ (Ctrl-C stops everything)")
+            say("Demo sign-ins are listed above; every demo password is demo-password-2026")
+            while all(child.poll() is None for child in children):
+                time.sleep(0.5)
+            say("A process stopped unexpectedly; stopping the others")
+            return 1
+        except KeyboardInterrupt:
+            say("Stopping")
+            return 0
 
 
 def main() -> int:

@@ -20,6 +20,8 @@ if not CELERY_BROKER_URL:  # noqa: F405
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        # Without this Kombu writes its control exchange into the working directory.
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
     CELERY_BEAT_SCHEDULE_FILENAME = str(_broker_dir / "beat-schedule")

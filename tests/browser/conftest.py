@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-# Playwright's sync API runs an event loop in the test thread; Django's ORM calls made from
-# the test itself (creating personas) are still synchronous and safe.
+# Playwright's sync API keeps an asyncio loop in the main thread for the whole session (its
+# browser fixture is session-scoped), so Django would refuse every later ORM call in this
+# process, browser test or not. Those calls are ordinary synchronous code, so the check is
+# switched off for the test process; it stays on in the app.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"

@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -66,3 +67,16 @@ def test_development_settings_resolve_static_files_without_collectstatic(module)
 def test_production_with_everything_set_passes_its_checks():
     result = _check_with({})
     assert result.returncode == 0, result.stderr
+
+
+def test_gunicorn_stops_at_start_up_when_a_variable_is_missing():
+    env = {k: v for k, v in os.environ.items() if k not in REQUIRED}
+    env.update(REQUIRED, DJANGO_SETTINGS_MODULE="config.settings.production")
+    del env["SECRET_KEY"]
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi:application",
+         "--bind", "127.0.0.1:0"],
+        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "Configuration error: the environment variable SECRET_KEY is not set." in result.stderr

@@ -85,3 +85,9 @@ def test_health_check_answers_without_sign_in(client):
     response = client.get(reverse("health"))
     assert response.status_code == 200
     assert response.content == b"ok"
+
+
+def test_signing_out_after_the_session_expired_still_lands_on_sign_in(client):
+    response = client.post(reverse("sign-out"))
+    assert response.status_code == 302
+    assert response.url == reverse("sign-in")

@@ -99,3 +99,11 @@ def test_background_check_refuses_get_and_anonymous(client, service_admin):
     assert client.post(reverse("background-check")).status_code == 302
     client.force_login(service_admin)
     assert client.get(reverse("background-check")).status_code == 405
+
+
+def test_a_superuser_without_memberships_gets_the_admin_panel(client, no_role_user):
+    no_role_user.is_superuser = True
+    no_role_user.save()
+    client.force_login(no_role_user)
+    content = client.get(reverse("home")).content.decode()
+    assert 'data-testid="panel-admin"' in content
