@@ -15,6 +15,8 @@ EXTRA_COLUMNS = (
 DATE_COLUMNS = frozenset({"offence_date", "expected_release", "licence_end", "end_date"})
 INTEGER_COLUMNS = frozenset({"tics", "sentence_months"})
 BOOLEAN_COLUMNS = frozenset({"breach"})
+# Empty values of these are stored as NULL; empty text columns as "".
+NULLABLE_EVENT_COLUMNS = DATE_COLUMNS | INTEGER_COLUMNS | BOOLEAN_COLUMNS
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from ppo.events import (
     DATE_COLUMNS,
     EXTRA_COLUMNS,
     INTEGER_COLUMNS,
+    NULLABLE_EVENT_COLUMNS,
     event_problems,
 )
 from ppo.identifiers import crn_normalise, name_key, nomis_normalise, pnc_normalise
@@ -50,6 +51,7 @@ from ppo.models import (
     Scheme,
     User,
 )
+from ppo.services import creating_agencies, offender_access_grant
 
 REQUIRED_COLUMNS = {
     ImportKind.OFFENDERS: (
@@ -200,7 +202,7 @@ def csv_import(
         with transaction.atomic():
             # Each importer checks every row before its first write, and writes nothing
             # when it returns problems.
-            created, updated, unchanged, problems = importer(rows)
+            created, updated, unchanged, problems = importer(rows, by)
             if not problems:
                 run.outcome = ImportRun.Outcome.IMPORTED
                 run.rows, run.created = len(rows), created
@@ -283,7 +285,7 @@ def _first_seen(row: _Row, key: tuple, seen: dict[tuple, int], column: str) -> b
 # --- offenders.csv ---------------------------------------------------------------------------
 
 
-def _import_offenders(rows: list[_Row]):
+def _import_offenders(rows: list[_Row], by: User | None):
     schemes = _schemes(rows)
     existing = _people(rows, schemes)
     today = timezone.localdate()
@@ -344,6 +346,10 @@ def _import_offenders(rows: list[_Row]):
         else:
             unchanged += 1
     Offender.objects.bulk_create(new_people, batch_size=2000)
+    for scheme in {person.scheme for person in new_people}:
+        people_in_scheme = [person for person in new_people if person.scheme == scheme]
+        for agency in creating_agencies(scheme=scheme, user=by):
+            offender_access_grant(offenders=people_in_scheme, agency=agency, by=by)
     OffenderAlias.objects.bulk_create(
         [
             OffenderAlias(offender=person, name=alias, name_key=name_key(alias))
@@ -358,7 +364,7 @@ def _import_offenders(rows: list[_Row]):
 # --- events.csv ------------------------------------------------------------------------------
 
 
-def _import_events(rows: list[_Row]):
+def _import_events(rows: list[_Row], by: User | None):
     schemes = _schemes(rows)
     people = _people(rows, schemes)
     seen: dict[tuple, int] = {}
@@ -420,7 +426,7 @@ def _event_value(row: _Row, column: str):
 
 def _stored(column: str, value):
     """Empty text columns are stored as "", other empty columns as NULL."""
-    if value is None and column not in DATE_COLUMNS | INTEGER_COLUMNS | BOOLEAN_COLUMNS:
+    if value is None and column not in NULLABLE_EVENT_COLUMNS:
         return ""
     return value
 
@@ -428,7 +434,7 @@ def _stored(column: str, value):
 # --- programmes.csv --------------------------------------------------------------------------
 
 
-def _import_programmes(rows: list[_Row]):
+def _import_programmes(rows: list[_Row], by: User | None):
     schemes = _schemes(rows)
     people = _people(rows, schemes)
     seen: dict[tuple, int] = {}

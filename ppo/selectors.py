@@ -1,8 +1,25 @@
 """Reads of schemes, agencies and staff shared by pages, the API and other apps."""
 
-from django.db.models import Count, Prefetch, QuerySet
+from datetime import date
 
-from ppo.models import Agency, Membership, Role, Scheme, User
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from guardian.shortcuts import get_objects_for_user
+
+from ppo.models import (
+    EDIT_ROLES,
+    LOOKUP_ROLES,
+    Agency,
+    Membership,
+    Offender,
+    OffenderManagerAssignment,
+    ProgrammeMembership,
+    Role,
+    Scheme,
+    User,
+)
+from ppo.models.register import VIEW_OFFENDER
+from ppo.status import memberships_open_on
 
 
 def memberships_of(*, user: User) -> QuerySet[Membership]:
@@ -67,3 +84,82 @@ def setup_counts() -> dict[str, int]:
         "agencies": Agency.objects.count(),
         "staff": User.objects.filter(is_active=True).count(),
     }
+
+
+# --- the register ----------------------------------------------------------------------------
+
+
+def offenders_visible_to(*, user: User) -> QuerySet[Offender]:
+    """The one gate on offender records: those on which one of the user's agencies holds a
+    grant, through a role that reads records (REGISTER_ROLES). Superusers get no exemption
+    and global permissions count for nothing (deny by default). Every page, API, search and
+    export starts here."""
+    return get_objects_for_user(
+        user,
+        f"ppo.{VIEW_OFFENDER}",
+        klass=Offender,
+        use_groups=True,
+        with_superuser=False,
+        accept_global_perms=False,
+    )
+
+
+def offender_for(*, user: User, pk: int) -> Offender:
+    """One visible offender, or Http404 whether it is missing or merely not visible."""
+    try:
+        return offenders_visible_to(user=user).select_related("scheme").get(pk=pk)
+    except (Offender.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def can_edit_offender(*, user: User, offender: Offender) -> bool:
+    """Whether the user may change the person's details and record events: an offender
+    manager or coordinator in an agency that holds a grant on the record."""
+    return Membership.objects.filter(
+        user=user,
+        role__in=EDIT_ROLES,
+        agency__group__offendergroupobjectpermission__content_object=offender,
+    ).exists()
+
+
+def coordinates_scheme(*, user: User, scheme: Scheme) -> bool:
+    """Whether the user is one of the scheme's coordinators (grants, imports, the panel)."""
+    return Membership.objects.filter(
+        user=user, role=Role.COORDINATOR, agency__scheme=scheme
+    ).exists()
+
+
+def schemes_coordinated_by(*, user: User) -> QuerySet[Scheme]:
+    return Scheme.objects.filter(
+        agencies__memberships__user=user, agencies__memberships__role=Role.COORDINATOR
+    ).distinct()
+
+
+def agencies_with_access(*, offender: Offender) -> QuerySet[Agency]:
+    return Agency.objects.filter(
+        group__offendergroupobjectpermission__content_object=offender,
+        group__offendergroupobjectpermission__permission__codename=VIEW_OFFENDER,
+    ).order_by("name")
+
+
+def can_use_lookup(*, user: User) -> bool:
+    return Membership.objects.filter(user=user, role__in=LOOKUP_ROLES).exists()
+
+
+def current_manager_assignments(on: date) -> Prefetch:
+    """Prefetch each offender's offender manager assignments open on `on`, with the user."""
+    return Prefetch(
+        "manager_assignments",
+        queryset=OffenderManagerAssignment.objects.filter(
+            Q(end_date__isnull=True) | Q(end_date__gt=on), start_date__lte=on
+        ).select_related("manager", "agency"),
+        to_attr="current_assignments",
+    )
+
+
+def current_memberships(on: date) -> Prefetch:
+    return Prefetch(
+        "memberships",
+        queryset=ProgrammeMembership.objects.filter(memberships_open_on(on)).order_by("programme"),
+        to_attr="current_programmes",
+    )

@@ -1,8 +1,32 @@
 """Every write to schemes, agencies, staff and memberships goes through here."""
 
-from django.db import transaction
+import uuid
+from datetime import date
 
-from ppo.models import Agency, AgencyType, Membership, Role, Scheme, User
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from guardian.shortcuts import assign_perm
+
+from ppo.codes import EventKind
+from ppo.events import NULLABLE_EVENT_COLUMNS, event_problems
+from ppo.identifiers import name_key
+from ppo.models import (
+    REGISTER_ROLES,
+    Agency,
+    AgencyType,
+    Event,
+    GrantChange,
+    Membership,
+    Offender,
+    OffenderAlias,
+    OffenderGroupObjectPermission,
+    Role,
+    Scheme,
+    User,
+)
+from ppo.models.register import VIEW_OFFENDER
 
 
 @transaction.atomic
@@ -24,11 +48,13 @@ def scheme_create(
 
 @transaction.atomic
 def agency_create(*, name: str, type: AgencyType, scheme: Scheme | None) -> tuple[Agency, bool]:
-    """Create an agency in a scheme (or shared, scheme=None); idempotent on (scheme, name)."""
+    """Create an agency in a scheme (or shared, scheme=None) with the group that holds its
+    grants; idempotent on (scheme, name)."""
     existing = Agency.objects.filter(scheme=scheme, name=name).first()
     if existing is not None:
         return existing, False
     agency = Agency(name=name, type=type, scheme=scheme)
+    agency.group = Group.objects.create(name=f"agency-{uuid.uuid4().hex}")
     agency.full_clean()
     agency.save()
     return agency, True
@@ -61,5 +87,153 @@ def staff_create(
 
 @transaction.atomic
 def membership_add(*, user: User, agency: Agency, role: Role) -> tuple[Membership, bool]:
-    """Give a user a role in an agency; adding a role they already hold changes nothing."""
+    """Give a user a role in an agency; adding a role they already hold changes nothing.
+
+    The user joins the agency's group through the signal in ppo.signals.
+    """
     return Membership.objects.get_or_create(user=user, agency=agency, role=role)
+
+
+def staff_groups_sync(*, user: User) -> None:
+    """Make the user's groups exactly those of the agencies where they hold a role that reads
+    offender records (REGISTER_ROLES), so the agency's grants reach them and nobody else.
+
+    Called whenever memberships change (including through the admin, by signal), so a user
+    who leaves an agency loses its grants on their next request.
+    """
+    groups = Group.objects.filter(
+        agency__memberships__user=user, agency__memberships__role__in=REGISTER_ROLES
+    ).distinct()
+    user.groups.set(groups)
+
+
+# --- the register ----------------------------------------------------------------------------
+
+CONFLICT = (
+    "Someone else changed this record while you were editing it. Your changes have not been "
+    "saved: check the record as it is now, then make them again."
+)
+
+
+@transaction.atomic
+def offender_create(
+    *, scheme: Scheme, by: User | None, fields: dict, aliases: list[str]
+) -> Offender:
+    """Add a person to a scheme's register and grant access to the creating agencies
+    (creating_agencies). Validates everything first; raises ValidationError by field."""
+    offender = Offender(scheme=scheme, **fields)
+    offender.name_key = name_key(offender.first_name, offender.last_name)
+    _validate_offender(offender)
+    offender.save()
+    _aliases_set(offender, aliases)
+    for agency in creating_agencies(scheme=scheme, user=by):
+        offender_access_grant(offenders=[offender], agency=agency, by=by)
+    return offender
+
+
+@transaction.atomic
+def offender_update(
+    *, offender: Offender, version: int, by: User, fields: dict, aliases: list[str]
+) -> Offender:
+    """Change a person's details, refusing if the record changed since `version` was read
+    (optimistic locking): ValidationError with code "conflict" and nothing written."""
+    for name, value in fields.items():
+        setattr(offender, name, value)
+    offender.name_key = name_key(offender.first_name, offender.last_name)
+    _validate_offender(offender)
+    updated = Offender.objects.filter(pk=offender.pk, version=version).update(
+        **fields, name_key=offender.name_key, version=version + 1, updated_at=timezone.now()
+    )
+    if updated == 0:
+        raise ValidationError(CONFLICT, code="conflict")
+    _aliases_set(offender, aliases)
+    offender.refresh_from_db()
+    return offender
+
+
+def _validate_offender(offender: Offender) -> None:
+    errors: dict[str, list[str]] = {}
+    try:
+        offender.full_clean(exclude=["name_key", "version"])
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if offender.date_of_birth and offender.date_of_birth > timezone.localdate():
+        errors.setdefault("date_of_birth", []).append("Date of birth must be in the past")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _aliases_set(offender: Offender, names: list[str]) -> None:
+    wanted = sorted({name.strip() for name in names} - {""})
+    offender.aliases.exclude(name__in=wanted).delete()
+    OffenderAlias.objects.bulk_create(
+        [OffenderAlias(offender=offender, name=name, name_key=name_key(name)) for name in wanted],
+        ignore_conflicts=True,
+    )
+
+
+@transaction.atomic
+def event_record(
+    *, offender: Offender, by: User, kind: EventKind, date: date, reference: str, values: dict
+) -> Event:
+    """Record one event. Checks the columns its kind uses (ppo/events.py) and that it is not
+    already recorded; raises ValidationError by field, writing nothing."""
+    errors = {
+        column: [f"{column.replace('_', ' ').capitalize()} {message}"]
+        for column, message in event_problems(kind, date, values).items()
+    }
+    duplicate = Event.objects.filter(
+        offender=offender, kind=kind, date=date, reference=reference
+    ).exists()
+    if duplicate:
+        errors.setdefault("date", []).append(
+            f"{EventKind(kind).label} on this date is already recorded"
+        )
+    if errors:
+        raise ValidationError(errors)
+    stored = {
+        column: ("" if value is None and column not in NULLABLE_EVENT_COLUMNS else value)
+        for column, value in values.items()
+    }
+    return Event.objects.create(
+        offender=offender, kind=kind, date=date, reference=reference, recorded_by=by, **stored
+    )
+
+
+def creating_agencies(*, scheme: Scheme, user: User | None) -> list[Agency]:
+    """Who is granted a record created in `scheme`: the creating user's agencies in that
+    scheme; failing that (a command-line import, or a user from a shared agency), the
+    agencies of the scheme's coordinators, who can then share it further."""
+    mine = Agency.objects.filter(scheme=scheme, memberships__user=user).distinct()
+    if user is not None and mine.exists():
+        return list(mine)
+    return list(Agency.objects.filter(scheme=scheme, memberships__role=Role.COORDINATOR).distinct())
+
+
+@transaction.atomic
+def offender_access_grant(*, offenders: list[Offender], agency: Agency, by: User | None) -> None:
+    """Let an agency's staff see these records. The only writer of grants (with revoke)."""
+    already = set(
+        OffenderGroupObjectPermission.objects.filter(
+            group=agency.group, content_object__in=offenders, permission__codename=VIEW_OFFENDER
+        ).values_list("content_object_id", flat=True)
+    )
+    new = [offender for offender in offenders if offender.pk not in already]
+    if not new:
+        return
+    assign_perm(
+        f"ppo.{VIEW_OFFENDER}", agency.group, Offender.objects.filter(pk__in=[o.pk for o in new])
+    )
+    GrantChange.objects.bulk_create(
+        [GrantChange(offender=o, agency=agency, granted=True, by=by) for o in new]
+    )
+
+
+@transaction.atomic
+def offender_access_revoke(*, offender: Offender, agency: Agency, by: User) -> None:
+    """Stop an agency's staff seeing a record; takes effect on their next request."""
+    removed, _ = OffenderGroupObjectPermission.objects.filter(
+        group=agency.group, content_object=offender, permission__codename=VIEW_OFFENDER
+    ).delete()
+    if removed:
+        GrantChange.objects.create(offender=offender, agency=agency, granted=False, by=by)

@@ -44,6 +44,14 @@ class Migration(migrations.Migration):
                         max_length=20,
                     ),
                 ),
+                (
+                    "group",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="agency",
+                        to="auth.group",
+                    ),
+                ),
             ],
             options={
                 "verbose_name_plural": "agencies",

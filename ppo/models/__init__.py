@@ -1,8 +1,20 @@
-from ppo.models.organisations import Agency, AgencyType, Membership, Role, Scheme, User
+from ppo.models.organisations import (
+    EDIT_ROLES,
+    LOOKUP_ROLES,
+    REGISTER_ROLES,
+    Agency,
+    AgencyType,
+    Membership,
+    Role,
+    Scheme,
+    User,
+)
 from ppo.models.register import (
     Event,
+    GrantChange,
     ImportKind,
     ImportRun,
+    LookupLog,
     Offender,
     OffenderAlias,
     OffenderGroupObjectPermission,
@@ -12,11 +24,16 @@ from ppo.models.register import (
 )
 
 __all__ = [
+    "EDIT_ROLES",
+    "LOOKUP_ROLES",
+    "REGISTER_ROLES",
     "Agency",
     "AgencyType",
     "Event",
+    "GrantChange",
     "ImportKind",
     "ImportRun",
+    "LookupLog",
     "Membership",
     "Offender",
     "OffenderAlias",

@@ -1,6 +1,6 @@
 """Schemes, agencies and staff: who works in which partnership, for which agency, in which role."""
 
-from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
+from django.contrib.auth.models import AbstractBaseUser, Group, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 
@@ -58,6 +58,9 @@ class Agency(models.Model):
     scheme = models.ForeignKey(
         Scheme, on_delete=models.PROTECT, null=True, blank=True, related_name="agencies"
     )
+    # Object permissions (grants on offenders) are held by this group; its members are
+    # exactly the users with a membership of the agency (kept so by ppo.services).
+    group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="agency")
 
     class Meta:
         verbose_name_plural = "agencies"
@@ -133,6 +136,16 @@ class Role(models.TextChoices):
     STEERING_VIEWER = "steering_viewer", "Steering group member"
     CUSTODY_OFFICER = "custody_officer", "Custody or prison reception officer"
     ADMIN = "admin", "Service administrator"
+
+
+# Roles that read offender records in their agency's grants. Custody officers only use the
+# "is this a PPO?" lookup; steering group members see figures, never names.
+REGISTER_ROLES = frozenset(
+    {Role.OFFENDER_MANAGER, Role.COORDINATOR, Role.PANEL_MEMBER, Role.AUTHORISER}
+)
+# Roles that add people, edit them and record events.
+EDIT_ROLES = frozenset({Role.OFFENDER_MANAGER, Role.COORDINATOR})
+LOOKUP_ROLES = REGISTER_ROLES | {Role.CUSTODY_OFFICER}
 
 
 class Membership(models.Model):

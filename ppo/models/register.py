@@ -25,6 +25,9 @@ from ppo.codes import (
 )
 from ppo.models.organisations import Agency, Scheme
 
+# The object permission that agency grants carry (Django's default "view" permission).
+VIEW_OFFENDER = "view_offender"
+
 
 class Offender(models.Model):
     scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="offenders")
@@ -276,3 +279,39 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_outcome_display().lower()})"
+
+
+class GrantChange(models.Model):
+    """Audit of an agency gaining or losing access to an offender's record."""
+
+    offender = models.ForeignKey(Offender, on_delete=models.CASCADE, related_name="grant_changes")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    granted = models.BooleanField(help_text="True when access was given, False when removed.")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.agency} {'granted' if self.granted else 'revoked'} on {self.offender}"
+
+
+class LookupLog(models.Model):
+    """Every "is this a PPO?" lookup: who asked, when, what, and what they were told."""
+
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    pnc_id = models.CharField(max_length=20, blank=True)
+    name = models.CharField(max_length=200, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    matches = models.ManyToManyField(Offender, blank=True, related_name="+")
+    on_list = models.BooleanField(help_text="Whether the answer said the person is on a list.")
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"Lookup by {self.by} at {self.at:%Y-%m-%d %H:%M}"

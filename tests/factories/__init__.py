@@ -1,6 +1,9 @@
 """factory-boy factories: synthetic people and organisations only."""
 
+import uuid
+
 import factory
+from django.contrib.auth.models import Group
 
 from ppo.codes import EventKind, Gender, Programme
 from ppo.identifiers import name_key
@@ -37,6 +40,7 @@ class AgencyFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Agency {n}")
     type = AgencyType.POLICE
     scheme = factory.SubFactory(SchemeFactory)
+    group = factory.LazyFunction(lambda: Group.objects.create(name=f"agency-{uuid.uuid4().hex}"))
 
 
 class UserFactory(factory.django.DjangoModelFactory):
