@@ -18,6 +18,7 @@ urlpatterns = [
     path("sign-out/", login_not_required(LogoutView.as_view()), name="sign-out"),
     path("background-check/", reporting_views.background_check, name="background-check"),
     path("healthz", ppo_views.health, name="health"),
+    path("", include("ppo.urls")),
     path("api/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -182,17 +182,30 @@ class ImportReport:
 
 
 def csv_import(
-    *, kind: ImportKind, file_name: str, content: bytes, by: User | None, via: str
+    *,
+    kind: ImportKind,
+    file_name: str,
+    content: bytes,
+    by: User | None,
+    via: str,
+    schemes: set[str] | None = None,
 ) -> ImportReport:
     """Import one file of the given kind, whole or not at all.
 
     Atomic: on any problem nothing but a rejected ImportRun is written and ImportRejected is
     raised with every problem. Idempotent: re-importing a file changes nothing. `via` says
     how it arrived ("upload", or "command" with the operating-system user) for the audit.
+    `schemes`, when given, are the only scheme slugs the file may touch (an uploader's).
     """
     checksum = hashlib.sha256(content).hexdigest()
     run = ImportRun(kind=kind, file_name=file_name, checksum=checksum, imported_by=by, via=via)
     problems, rows = _read(kind, content)
+    if schemes is not None:
+        for row in rows:
+            slug = row.cells.get("scheme", "").strip()
+            if slug and slug not in schemes:
+                row.problem("scheme", f"you cannot import into scheme {slug!r}")
+        problems += [problem for row in rows for problem in row.problems]
     if not problems:
         importer = {
             ImportKind.OFFENDERS: _import_offenders,

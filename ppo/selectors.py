@@ -2,16 +2,20 @@
 
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from guardian.shortcuts import get_objects_for_user
 
+from ppo.identifiers import name_key, pnc_normalise
 from ppo.models import (
     EDIT_ROLES,
     LOOKUP_ROLES,
     Agency,
+    Event,
+    ImportRun,
     Membership,
     Offender,
+    OffenderAlias,
     OffenderManagerAssignment,
     ProgrammeMembership,
     Role,
@@ -19,7 +23,7 @@ from ppo.models import (
     User,
 )
 from ppo.models.register import VIEW_OFFENDER
-from ppo.status import memberships_open_on
+from ppo.status import memberships_open_on, on_programme, with_status
 
 
 def memberships_of(*, user: User) -> QuerySet[Membership]:
@@ -163,3 +167,98 @@ def current_memberships(on: date) -> Prefetch:
         queryset=ProgrammeMembership.objects.filter(memberships_open_on(on)).order_by("programme"),
         to_attr="current_programmes",
     )
+
+
+def register_search(
+    *,
+    user: User,
+    on: date,
+    q: str = "",
+    programme: str = "",
+    status: str = "",
+    area: str = "",
+    manager_id: int | None = None,
+) -> QuerySet[Offender]:
+    """The register list: visible offenders matching the filters, each with `status` on
+    `on`, current programmes and offender manager, in a fixed number of queries.
+
+    `q` matches a name or alias (ignoring case, spaces and hyphens) or a PNC ID in any form.
+    """
+    people = with_status(offenders_visible_to(user=user), on=on)
+    if q.strip():
+        people = people.filter(_search_condition(q))
+    if programme:
+        people = people.filter(Exists(on_programme(programme, on)))
+    if status:
+        people = people.filter(status=status)
+    if area:
+        people = people.filter(area=area)
+    if manager_id:
+        people = people.filter(
+            Exists(
+                OffenderManagerAssignment.objects.filter(
+                    Q(end_date__isnull=True) | Q(end_date__gt=on),
+                    offender_id=OuterRef("pk"),
+                    manager_id=manager_id,
+                    start_date__lte=on,
+                )
+            )
+        )
+    return people.select_related("scheme").prefetch_related(
+        current_memberships(on), current_manager_assignments(on)
+    )
+
+
+def _search_condition(q: str) -> Q:
+    try:
+        return Q(pnc_id=pnc_normalise(q))
+    except ValueError:
+        pass
+    key = name_key(q)
+    alias_match = OffenderAlias.objects.filter(offender_id=OuterRef("pk"), name_key__contains=key)
+    return Q(name_key__contains=key) | Q(Exists(alias_match)) | Q(pnc_id__icontains=q.strip())
+
+
+def register_filter_options(*, user: User, on: date) -> dict:
+    """The areas and offender managers found among the user's visible records."""
+    visible = offenders_visible_to(user=user)
+    areas = visible.exclude(area="").order_by("area").values_list("area", flat=True).distinct()
+    managers = (
+        User.objects.filter(
+            Q(assignments__end_date__isnull=True) | Q(assignments__end_date__gt=on),
+            assignments__offender__in=visible,
+            assignments__start_date__lte=on,
+        )
+        .distinct()
+        .order_by("full_name")
+    )
+    return {"areas": list(areas), "managers": list(managers)}
+
+
+def offender_page(*, user: User, pk: int, on: date) -> Offender:
+    """Everything the offender page shows, in a fixed number of queries (or Http404)."""
+    people = with_status(offenders_visible_to(user=user), on=on).select_related("scheme")
+    people = people.prefetch_related(
+        current_manager_assignments(on),
+        Prefetch("aliases", queryset=OffenderAlias.objects.order_by("name")),
+        Prefetch("memberships", queryset=ProgrammeMembership.objects.order_by("-start_date")),
+        Prefetch(
+            "events",
+            queryset=Event.objects.select_related("recorded_by").order_by("-date", "-id"),
+        ),
+    )
+    try:
+        return people.get(pk=pk)
+    except (Offender.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def grantable_agencies(*, offender: Offender) -> QuerySet[Agency]:
+    """Agencies a coordinator may share a record with: the scheme's own and shared ones."""
+    return Agency.objects.filter(Q(scheme=offender.scheme) | Q(scheme__isnull=True)).order_by(
+        "name"
+    )
+
+
+def recent_imports(*, user: User) -> QuerySet[ImportRun]:
+    return ImportRun.objects.filter(imported_by=user)[:10]

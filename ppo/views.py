@@ -1,11 +1,49 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView, redirect_to_login
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
-from ppo.forms import SignInForm
+from ppo.codes import EventKind
+from ppo.forms import (
+    EventForm,
+    EventKindForm,
+    GrantForm,
+    ImportForm,
+    LookupForm,
+    OffenderForm,
+    RegisterFilterForm,
+    SchemeChoiceForm,
+    SignInForm,
+)
+from ppo.imports import ImportRejected, csv_import
+from ppo.lookup import lookup_run
+from ppo.models import EDIT_ROLES, LOOKUP_ROLES, REGISTER_ROLES, Membership, Scheme
+from ppo.selectors import (
+    agencies_with_access,
+    can_edit_offender,
+    coordinates_scheme,
+    grantable_agencies,
+    offender_for,
+    offender_page,
+    recent_imports,
+    register_filter_options,
+    register_search,
+    schemes_coordinated_by,
+)
+from ppo.services import (
+    event_record,
+    offender_access_grant,
+    offender_access_revoke,
+    offender_create,
+    offender_update,
+)
 
 
 class SignInView(LoginView):
@@ -42,3 +80,231 @@ def health(request):
     except DatabaseError:
         return HttpResponse("database unavailable", status=503, content_type="text/plain")
     return HttpResponse("ok", content_type="text/plain")
+
+
+# --- the register ----------------------------------------------------------------------------
+
+PAGE_SIZE = 50
+
+
+def _require_role(user, roles) -> None:
+    """A page for other roles is a 404: deny by default, and do not confirm it exists."""
+    if not Membership.objects.filter(user=user, role__in=roles).exists():
+        raise Http404
+
+
+def offender_list(request):
+    _require_role(request.user, REGISTER_ROLES)
+    today = timezone.localdate()
+    filters = RegisterFilterForm(request.GET or None)
+    criteria = filters.cleaned_data if filters.is_valid() else {}
+    people = register_search(
+        user=request.user,
+        on=today,
+        q=criteria.get("q", ""),
+        programme=criteria.get("programme", ""),
+        status=criteria.get("status", ""),
+        area=criteria.get("area", ""),
+        manager_id=criteria.get("manager"),
+    ).order_by("last_name", "first_name", "pk")
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    options = register_filter_options(user=request.user, on=today)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "ppo/offender_list.html",
+        {
+            "filters": filters,
+            "page": page,
+            "areas": options["areas"],
+            "managers": options["managers"],
+            "query": query.urlencode(),
+            "can_add": _edit_schemes(request.user).exists(),
+            "today": today,
+        },
+    )
+
+
+def offender_detail(request, pk: int):
+    today = timezone.localdate()
+    offender = offender_page(user=request.user, pk=pk, on=today)
+    coordinator = coordinates_scheme(user=request.user, scheme=offender.scheme)
+    context = {
+        "offender": offender,
+        "today": today,
+        "can_edit": can_edit_offender(user=request.user, offender=offender),
+        "coordinator": coordinator,
+    }
+    if coordinator:
+        with_access = agencies_with_access(offender=offender)
+        context["agencies_with_access"] = with_access
+        context["grant_form"] = GrantForm(
+            agencies=grantable_agencies(offender=offender).exclude(pk__in=with_access)
+        )
+    return render(request, "ppo/offender_detail.html", context)
+
+
+def offender_create_view(request):
+    schemes = _edit_schemes(request.user)
+    if not schemes.exists():
+        raise Http404
+    form = OffenderForm(request.POST or None)
+    scheme_choice = SchemeChoiceForm(request.POST or None, schemes=schemes)
+    if request.method == "POST" and form.is_valid() and scheme_choice.is_valid():
+        try:
+            offender = offender_create(
+                scheme=scheme_choice.cleaned_data["scheme"],
+                by=request.user,
+                fields=form.offender_fields(),
+                aliases=form.alias_list(),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"{offender.full_name} has been added to the register.")
+            return redirect("offender-detail", pk=offender.pk)
+    return render(request, "ppo/offender_form.html", {"form": form, "scheme_choice": scheme_choice})
+
+
+def offender_edit(request, pk: int):
+    offender = offender_for(user=request.user, pk=pk)
+    if not can_edit_offender(user=request.user, offender=offender):
+        raise Http404
+    initial = {
+        **{name: getattr(offender, name) for name in OffenderForm.base_fields if name != "aliases"},
+        "aliases": "\n".join(offender.aliases.order_by("name").values_list("name", flat=True)),
+        "version": offender.version,
+    }
+    form = OffenderForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            offender_update(
+                offender=offender,
+                version=form.cleaned_data["version"] or 0,
+                by=request.user,
+                fields=form.offender_fields(),
+                aliases=form.alias_list(),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The person's details have been saved.")
+            return redirect("offender-detail", pk=offender.pk)
+    return render(request, "ppo/offender_form.html", {"form": form, "offender": offender})
+
+
+def event_create(request, pk: int):
+    """Recording an event: choose what happened, then its details (two steps, one URL)."""
+    offender = offender_for(user=request.user, pk=pk)
+    if not can_edit_offender(user=request.user, offender=offender):
+        raise Http404
+    kind_form = EventKindForm(request.GET or None)
+    if not kind_form.is_valid():
+        return render(request, "ppo/event_kind.html", {"offender": offender, "form": kind_form})
+    kind = kind_form.cleaned_data["kind"]
+    form = EventForm(request.POST or None, kind=kind)
+    if request.method == "POST" and form.is_valid():
+        try:
+            event_record(
+                offender=offender,
+                by=request.user,
+                kind=kind,
+                date=form.cleaned_data["date"],
+                reference=form.cleaned_data["reference"],
+                values=form.event_values(),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"{EventKind(kind).label} recorded.")
+            return redirect("offender-detail", pk=offender.pk)
+    return render(
+        request,
+        "ppo/event_form.html",
+        {"offender": offender, "form": form, "kind_label": EventKind(kind).label},
+    )
+
+
+@require_POST
+def offender_access(request, pk: int):
+    """A coordinator grants an agency access to the record, or removes it."""
+    offender = offender_for(user=request.user, pk=pk)
+    if not coordinates_scheme(user=request.user, scheme=offender.scheme):
+        raise Http404
+    if "revoke" in request.POST:
+        agency = (
+            agencies_with_access(offender=offender)
+            .filter(pk=_int_or_none(request.POST["revoke"]))
+            .first()
+        )
+        if agency is None:
+            raise Http404
+        offender_access_revoke(offender=offender, agency=agency, by=request.user)
+        messages.success(request, f"{agency.name} can no longer see this record.")
+        return redirect("offender-detail", pk=offender.pk)
+    form = GrantForm(request.POST, agencies=grantable_agencies(offender=offender))
+    if form.is_valid():
+        agency = form.cleaned_data["agency"]
+        offender_access_grant(offenders=[offender], agency=agency, by=request.user)
+        messages.success(request, f"{agency.name} can now see this record.")
+    else:
+        messages.error(request, "Select an agency to share the record with.")
+    return redirect("offender-detail", pk=offender.pk)
+
+
+def lookup(request):
+    _require_role(request.user, LOOKUP_ROLES)
+    form = LookupForm(request.GET or None)
+    answer = None
+    if form.is_valid():
+        answer = lookup_run(by=request.user, on=timezone.localdate(), **form.cleaned_data)
+    return render(request, "ppo/lookup.html", {"form": form, "answer": answer})
+
+
+def import_upload(request):
+    schemes = schemes_coordinated_by(user=request.user)
+    if not schemes.exists():
+        raise Http404
+    form = ImportForm(request.POST or None, request.FILES or None)
+    problems = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = csv_import(
+                kind=form.cleaned_data["kind"],
+                file_name=upload.name,
+                content=upload.read(),
+                by=request.user,
+                via="upload",
+                schemes={scheme.slug for scheme in schemes},
+            )
+        except ImportRejected as rejected:
+            problems = rejected.problems
+        else:
+            messages.success(request, report.summary)
+            return redirect("import-upload")
+    return render(
+        request,
+        "ppo/import_upload.html",
+        {"form": form, "problems": problems, "recent": recent_imports(user=request.user)},
+    )
+
+
+def _int_or_none(value: str) -> int | None:
+    return int(value) if value.isdigit() else None
+
+
+def _edit_schemes(user):
+    return Scheme.objects.filter(
+        agencies__memberships__user=user, agencies__memberships__role__in=EDIT_ROLES
+    ).distinct()
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: by field where it names one."""
+    if hasattr(error, "error_dict"):
+        for field, problems in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, problems)
+    else:
+        form.add_error(None, error)

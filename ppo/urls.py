@@ -1,0 +1,14 @@
+from django.urls import path
+
+from ppo import views
+
+urlpatterns = [
+    path("offenders/", views.offender_list, name="offender-list"),
+    path("offenders/new/", views.offender_create_view, name="offender-create"),
+    path("offenders/<int:pk>/", views.offender_detail, name="offender-detail"),
+    path("offenders/<int:pk>/edit/", views.offender_edit, name="offender-edit"),
+    path("offenders/<int:pk>/events/new/", views.event_create, name="event-create"),
+    path("offenders/<int:pk>/access/", views.offender_access, name="offender-access"),
+    path("lookup/", views.lookup, name="lookup"),
+    path("imports/", views.import_upload, name="import-upload"),
+]
