@@ -150,11 +150,16 @@ def offender_create_view(request):
     if not schemes.exists():
         raise Http404
     form = OffenderForm(request.POST or None)
-    scheme_choice = SchemeChoiceForm(request.POST or None, schemes=schemes)
-    if request.method == "POST" and form.is_valid() and scheme_choice.is_valid():
+    # Most staff work in one scheme: only those in several are asked which.
+    scheme_choice = (
+        SchemeChoiceForm(request.POST or None, schemes=schemes) if schemes.count() > 1 else None
+    )
+    chosen_ok = scheme_choice is None or scheme_choice.is_valid()
+    if request.method == "POST" and form.is_valid() and chosen_ok:
+        scheme = scheme_choice.cleaned_data["scheme"] if scheme_choice else schemes.get()
         try:
             offender = offender_create(
-                scheme=scheme_choice.cleaned_data["scheme"],
+                scheme=scheme,
                 by=request.user,
                 fields=form.offender_fields(),
                 aliases=form.alias_list(),
