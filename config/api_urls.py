@@ -1,9 +1,23 @@
-from django.urls import path
-from drf_spectacular.views import SpectacularAPIView
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
 
 from ppo import apis as ppo_apis
 
+router = SimpleRouter(use_regex_path=False)
+router.register("offenders", ppo_apis.OffenderViewSet, basename="offender")
+
+v1 = [
+    *router.urls,
+    path(
+        "offenders/<int:pk>/events/", ppo_apis.OffenderEventsApi.as_view(), name="offender-events"
+    ),
+    path("lookup/", ppo_apis.LookupApi.as_view(), name="lookup"),
+]
+
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("me/", ppo_apis.MeApi.as_view(), name="api-me"),
+    path("v1/", include((v1, "v1"))),
 ]

@@ -1,9 +1,33 @@
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import generics, mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ppo.selectors import memberships_of
+from ppo.codes import Programme, Status
+from ppo.events import EXTRA_COLUMNS
+from ppo.lookup import lookup_run
+from ppo.models import EDIT_ROLES, LOOKUP_ROLES, REGISTER_ROLES, Membership, Scheme
+from ppo.selectors import (
+    can_edit_offender,
+    memberships_of,
+    offender_for,
+    offender_page,
+    register_search,
+)
+from ppo.serializers import (
+    EventSerializer,
+    LookupAnswerSerializer,
+    LookupRequestSerializer,
+    OffenderCreateSerializer,
+    OffenderSerializer,
+    ProgrammeMembershipSerializer,
+)
+from ppo.services import event_record, offender_create, offender_update
 
 
 class MembershipSerializer(serializers.Serializer):
@@ -30,3 +54,164 @@ class MeApi(APIView):
             "memberships": memberships_of(user=request.user),
         }
         return Response(MeSerializer(data).data)
+
+
+# --- /api/v1/: the register ------------------------------------------------------------------
+
+
+class RegisterRole(BasePermission):
+    """Only roles that read records reach the register API; others get 404 (deny by default)."""
+
+    def has_permission(self, request, view):
+        if not Membership.objects.filter(user=request.user, role__in=REGISTER_ROLES).exists():
+            raise NotFound
+        return True
+
+
+def _service_errors(error: DjangoValidationError) -> ValidationError:
+    """A service's ValidationError as a 400 listing every problem by field."""
+    if hasattr(error, "error_dict"):
+        return ValidationError(error.message_dict)
+    return ValidationError({"non_field_errors": error.messages})
+
+
+class OffenderFilter(serializers.Serializer):
+    q = serializers.CharField(required=False, default="")
+    programme = serializers.ChoiceField(Programme.choices, required=False, default="")
+    status = serializers.ChoiceField(Status.choices, required=False, default="")
+    area = serializers.CharField(required=False, default="")
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[OffenderFilter]),
+    create=extend_schema(request=OffenderCreateSerializer, responses=OffenderSerializer),
+)
+class OffenderViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """People on the register that your agency may see. Records you may not see are 404."""
+
+    serializer_class = OffenderSerializer
+    permission_classes = [IsAuthenticated, RegisterRole]
+    filter_backends = []
+    lookup_value_converter = "int"
+
+    def get_queryset(self):
+        today = timezone.localdate()
+        filters = OffenderFilter(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        people = register_search(user=self.request.user, on=today, **filters.validated_data)
+        return people.prefetch_related("aliases").order_by("last_name", "first_name", "pk")
+
+    def get_object(self):
+        return offender_page(user=self.request.user, pk=self.kwargs["pk"], on=timezone.localdate())
+
+    def create(self, request, *args, **kwargs):
+        serializer = OffenderCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        scheme = (
+            Scheme.objects.filter(
+                slug=data.pop("scheme"),
+                agencies__memberships__user=request.user,
+                agencies__memberships__role__in=EDIT_ROLES,
+            )
+            .distinct()
+            .first()
+        )
+        if scheme is None:
+            raise ValidationError({"scheme": ["You cannot add people to this scheme"]})
+        aliases = data.pop("aliases", [])
+        data.pop("version", None)
+        try:
+            offender = offender_create(scheme=scheme, by=request.user, fields=data, aliases=aliases)
+        except DjangoValidationError as error:
+            raise _service_errors(error) from error
+        created = offender_page(user=request.user, pk=offender.pk, on=timezone.localdate())
+        return Response(OffenderSerializer(created).data, status=201)
+
+    def update(self, request, *args, **kwargs):
+        offender = self.get_object()
+        if not can_edit_offender(user=request.user, offender=offender):
+            raise PermissionDenied("Your role cannot change this record.")
+        partial = kwargs.pop("partial", False)
+        serializer = OffenderSerializer(offender, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        if "version" not in data:
+            raise ValidationError({"version": ["Send the version of the record you read"]})
+        version = data.pop("version")
+        aliases = data.pop("aliases", None)
+        if aliases is None:
+            aliases = [alias.name for alias in offender.aliases.all()]
+        data.pop("local_id", None)
+        try:
+            offender_update(
+                offender=offender, version=version, by=request.user, fields=data, aliases=aliases
+            )
+        except DjangoValidationError as error:
+            if error.code == "conflict":
+                return Response({"detail": error.message}, status=409)
+            raise _service_errors(error) from error
+        fresh = offender_page(user=request.user, pk=offender.pk, on=timezone.localdate())
+        return Response(OffenderSerializer(fresh).data)
+
+    @extend_schema(responses=ProgrammeMembershipSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def memberships(self, request, pk=None):
+        offender = self.get_object()
+        return Response(ProgrammeMembershipSerializer(offender.memberships.all(), many=True).data)
+
+
+class OffenderEventsApi(generics.ListCreateAPIView):
+    """One person's history, newest first; POST records an event (checked as imports are)."""
+
+    serializer_class = EventSerializer
+    permission_classes = [IsAuthenticated, RegisterRole]
+    filter_backends = []
+
+    def offender(self):
+        return offender_for(user=self.request.user, pk=self.kwargs["pk"])
+
+    def get_queryset(self):
+        return self.offender().events.order_by("-date", "-id")
+
+    def create(self, request, *args, **kwargs):
+        offender = self.offender()
+        if not can_edit_offender(user=request.user, offender=offender):
+            raise PermissionDenied("Your role cannot record events for this person.")
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        try:
+            event = event_record(
+                offender=offender,
+                by=request.user,
+                kind=data.pop("kind"),
+                date=data.pop("date"),
+                reference=data.pop("reference", ""),
+                values={column: data.get(column) for column in EXTRA_COLUMNS if column in data},
+            )
+        except DjangoValidationError as error:
+            raise _service_errors(error) from error
+        return Response(EventSerializer(event).data, status=201)
+
+
+class LookupApi(APIView):
+    """Is this person on a PPO or IOM list? The same answer shape for no match as for a match
+    on no list. Every call is logged."""
+
+    @extend_schema(request=LookupRequestSerializer, responses=LookupAnswerSerializer)
+    def post(self, request):
+        if not Membership.objects.filter(user=request.user, role__in=LOOKUP_ROLES).exists():
+            raise NotFound
+        query = LookupRequestSerializer(data=request.data)
+        query.is_valid(raise_exception=True)
+        answer = lookup_run(by=request.user, on=timezone.localdate(), **query.validated_data)
+        return Response(
+            LookupAnswerSerializer({"on_list": answer.on_list, "entries": answer.entries}).data
+        )
