@@ -5,13 +5,16 @@ none of them is real. Loading is idempotent: existing schemes, agencies, people 
 are left as they are.
 """
 
+import random
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from faker import Faker
 
-from ppo.models import AgencyType, Role
+from ppo.demo_history import SchemeStaff, generate
+from ppo.models import AgencyType, Role, User
 from ppo.services import agency_create, membership_add, scheme_create, staff_create
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - published in the README on purpose
@@ -63,10 +66,11 @@ PERSONAS = [
 
 
 @transaction.atomic
-def demo_data_load() -> list[Persona]:
-    """Load the demo schemes and personas; returns the personas. Refused in production."""
-    if not settings.DEMO_DATA_ALLOWED:
-        raise DemoDataRefused("Demo data is not allowed with these settings (production?).")
+def demo_data_load(*, people: bool = True) -> list[Persona]:
+    """Load the demo schemes and personas and, with `people`, each scheme's people with two
+    years of history (60 PPOs and 600 others) unless the scheme already has people. Returns
+    the personas. Refused in production."""
+    _refuse_in_production()
     schemes = {
         slug: scheme_create(slug=slug, name=name, capacity_min=low, capacity_max=high)[0]
         for slug, name, low, high in SCHEMES
@@ -89,4 +93,77 @@ def demo_data_load() -> list[Persona]:
             is_superuser=persona.is_admin,
         )
         membership_add(user=user, agency=agencies[persona.agency], role=persona.role)
+    if not people:
+        return PERSONAS
+    users = {persona.agency: User.objects.get(email=persona.email) for persona in PERSONAS}
+    to_generate = []
+    for slug, scheme in schemes.items():
+        if scheme.offenders.exists():
+            continue
+        # Housing is left out on purpose: the housing officer persona has no grant.
+        granted = [
+            agencies[key]
+            for key in (f"{slug}-police", f"{slug}-csp", f"{slug}-cjit", f"{slug}-probation")
+            if key in agencies
+        ]
+        police = agencies[f"{slug}-police"]
+        to_generate.append(
+            (SchemeStaff(scheme, granted, [(users[f"{slug}-police"], police)]), 60, 600)
+        )
+    if to_generate:
+        generate(staff=to_generate, seed=2026)
     return PERSONAS
+
+
+def _refuse_in_production() -> None:
+    if not settings.DEMO_DATA_ALLOWED:
+        raise DemoDataRefused("Demo data is not allowed with these settings (production?).")
+
+
+NATIONAL_SCHEMES = 300
+NATIONAL_PEOPLE = 150_000
+
+
+@transaction.atomic
+def national_demo_load(*, schemes: int = NATIONAL_SCHEMES, people: int = NATIONAL_PEOPLE) -> int:
+    """National scale for benchmarks: `schemes` partnerships sharing `people` people (about
+    one in ten a PPO, about 33 events each), each scheme with its police, CJIT and community
+    safety agencies, a coordinator and two offender managers. Schemes that already exist are
+    left alone. Returns how many schemes were built."""
+    _refuse_in_production()
+    rng = random.Random(300)  # noqa: S311 - reproducible synthetic data, not security
+    password = make_password(DEMO_PASSWORD)
+    staff = []
+    for number in range(1, schemes + 1):
+        slug = f"national-{number:03d}"
+        scheme, created = scheme_create(
+            slug=slug, name=f"National demo scheme {number:03d}", capacity_min=40,
+            capacity_max=80,
+        )  # fmt: skip
+        if not created:
+            continue
+        police, _ = agency_create(
+            name=f"Police {number:03d}", type=AgencyType.POLICE, scheme=scheme
+        )
+        cjit, _ = agency_create(name=f"CJIT {number:03d}", type=AgencyType.CJIT, scheme=scheme)
+        csp, _ = agency_create(
+            name=f"Community safety {number:03d}", type=AgencyType.LOCAL_AUTHORITY, scheme=scheme
+        )
+        managers = []
+        for role, agency, count in ((Role.COORDINATOR, csp, 1), (Role.OFFENDER_MANAGER, police, 2)):
+            for index in range(count):
+                user = User.objects.create(
+                    email=f"{role.value.replace('_', '.')}{index + 1}@{slug}.demo.example",
+                    full_name=f"{role.label} {index + 1}, scheme {number:03d}",
+                    password=password,
+                )
+                membership_add(user=user, agency=agency, role=role)
+                if role == Role.OFFENDER_MANAGER:
+                    managers.append((user, police))
+        size = max(20, int(rng.gauss(people / schemes, people / schemes / 3)))
+        staff.append(
+            (SchemeStaff(scheme, [police, csp, cjit], managers), size // 10, size - size // 10)
+        )
+    if staff:
+        generate(staff=staff, seed=300)
+    return len(staff)

@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from ppo.demo import DEMO_PASSWORD, PERSONAS
+from ppo.demo import DEMO_PASSWORD, PERSONAS, demo_data_load
 from ppo.models import Membership, Role, Scheme, User
 
 pytestmark = pytest.mark.django_db
@@ -33,9 +33,78 @@ def test_seed_demo_refuses_without_demo_data_allowed(settings):
 
 @pytest.mark.parametrize("persona", PERSONAS, ids=lambda persona: persona.email)
 def test_every_demo_persona_signs_in_to_their_role_home(client, persona):
-    call_command("seed_demo")
+    demo_data_load(people=False)
     response = client.post(
         "/sign-in/", {"username": persona.email, "password": DEMO_PASSWORD}, follow=True
     )
     assert response.redirect_chain[-1][0] == "/"
     assert f'data-testid="panel-{persona.role.value}"' in response.content.decode()
+
+
+def test_seed_demo_gives_each_scheme_people_with_consistent_history():
+    from datetime import date
+
+    from ppo.codes import Status
+    from ppo.models import Event, Offender, ProgrammeMembership
+    from ppo.selectors import offenders_visible_to
+    from ppo.status import statuses_at
+
+    call_command("seed_demo")
+    stockton = Offender.objects.filter(scheme__slug="stockton")
+    assert stockton.count() == 660
+    current_ppos = ProgrammeMembership.objects.filter(
+        offender__scheme__slug="stockton", programme="PPO", end_date__isnull=True
+    )
+    assert 40 <= current_ppos.count() <= 60
+    # Every status occurs, and nobody is arrested while in custody.
+    statuses = statuses_at(offenders=stockton, on=date.today())
+    assert set(statuses.values()) == set(Status)
+    police_om = User.objects.get(email="police.om@demo.example")
+    assert offenders_visible_to(user=police_om).filter(scheme__slug="stockton").count() == 660
+    housing = User.objects.get(email="housing.officer@demo.example")
+    assert not offenders_visible_to(user=housing).exists()
+    counts = (Offender.objects.count(), Event.objects.count())
+    call_command("seed_demo")
+    assert (Offender.objects.count(), Event.objects.count()) == counts
+
+
+def test_no_simulated_arrest_falls_inside_custody():
+    from django.db.models import Exists, OuterRef
+
+    from ppo.codes import EventKind
+    from ppo.models import Event
+
+    call_command("seed_demo")
+    arrests = Event.objects.filter(kind=EventKind.ARREST)
+    in_custody = arrests.annotate(
+        custody=Exists(
+            Event.objects.filter(
+                offender_id=OuterRef("offender_id"),
+                kind=EventKind.CUSTODY_START,
+                date__lt=OuterRef("date"),
+            ).exclude(
+                Exists(
+                    Event.objects.filter(
+                        offender_id=OuterRef("offender_id"),
+                        kind=EventKind.RELEASE,
+                        date__gte=OuterRef("date"),
+                        date__lte=OuterRef(OuterRef("date")),
+                    )
+                )
+            )
+        )
+    ).filter(custody=True)
+    assert in_custody.count() == 0
+
+
+def test_national_scale_builds_schemes_with_staff_and_people():
+    from ppo.models import Offender, Scheme
+
+    call_command("seed_demo", "--scale", "national", "--schemes", "3", "--people", "300")
+    national = Scheme.objects.filter(slug__startswith="national-")
+    assert national.count() == 3
+    assert 200 <= Offender.objects.filter(scheme__in=national).count() <= 400
+    om = User.objects.get(email="offender.manager1@national-001.demo.example")
+    assert om.check_password(DEMO_PASSWORD)
+    call_command("seed_demo", "--scale", "national", "--schemes", "3", "--people", "300")
+    assert national.count() == 3

@@ -1,16 +1,45 @@
+import time
+
 from django.core.management.base import BaseCommand, CommandError
 
-from ppo.demo import DEMO_PASSWORD, DemoDataRefused, demo_data_load
+from ppo.demo import (
+    DEMO_PASSWORD,
+    NATIONAL_PEOPLE,
+    NATIONAL_SCHEMES,
+    DemoDataRefused,
+    demo_data_load,
+    national_demo_load,
+)
 
 
 class Command(BaseCommand):
-    help = "Load two demo schemes with one synthetic persona per role (not in production)."
+    help = (
+        "Load synthetic demo data (never in production). --scale scheme (the default): two "
+        "schemes, a persona per role, 60 PPOs and 600 other people each with two years of "
+        "history. --scale national adds 300 schemes and about 150,000 people for benchmarks."
+    )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", choices=["scheme", "national"], default="scheme")
+        parser.add_argument(
+            "--schemes", type=int, default=NATIONAL_SCHEMES, help="national scale: schemes"
+        )
+        parser.add_argument(
+            "--people", type=int, default=NATIONAL_PEOPLE, help="national scale: people"
+        )
+
+    def handle(self, *args, scale, schemes, people, **options):
+        started = time.monotonic()
         try:
             personas = demo_data_load()
+            if scale == "national":
+                built = national_demo_load(schemes=schemes, people=people)
+                self.stdout.write(f"National scale: built {built} new scheme(s).")
         except DemoDataRefused as error:
             raise CommandError(str(error)) from error
-        self.stdout.write(f"Demo data ready. Every demo account's password is {DEMO_PASSWORD}")
+        self.stdout.write(
+            f"Demo data ready in {time.monotonic() - started:.0f} s. "
+            f"Every demo account's password is {DEMO_PASSWORD}"
+        )
         for persona in personas:
             self.stdout.write(f"  {persona.email:38} {persona.role.label}")
