@@ -306,6 +306,8 @@ def _copy(tables: _Tables) -> dict[str, int]:
                 "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
                 [table, max(tables.next_ids[table] - 1, 1)],
             )
+            # Fresh statistics, or the planner misjudges queries on the bulk-loaded rows.
+            cursor.execute(f'ANALYZE "{table}"')
     return counts
 
 

@@ -9,7 +9,19 @@ on D is not in custody on D.
 
 from datetime import date
 
-from django.db.models import Case, CharField, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThan, IsNull
 
 from ppo.codes import EventKind, OrderType, Programme, Status
 from ppo.models import Event, Offender, ProgrammeMembership
@@ -22,12 +34,21 @@ def _closers(on: date) -> QuerySet[Event]:
     )
 
 
-def open_period_starts(start: EventKind, end: EventKind, on: date) -> QuerySet[Event]:
-    """Start events (remand_start, custody_start) of periods still open on `on`, for the
-    offender of the outer query."""
-    return Event.objects.filter(offender_id=OuterRef("pk"), kind=start, date__lte=on).filter(
-        ~Exists(_closers(on).filter(kind=end))
-    )
+def _latest(kind: EventKind, on: date) -> Subquery:
+    """The date of the outer offender's latest event of `kind` on or before `on` (or NULL)."""
+    latest = Event.objects.filter(offender_id=OuterRef("pk"), kind=kind, date__lte=on)
+    return Subquery(latest.order_by("-date").values("date")[:1])
+
+
+def period_open(start: EventKind, end: EventKind, on: date) -> GreaterThan:
+    """Whether a remand or custodial sentence is open on `on` for the outer offender.
+
+    A period is open when some start has no closing event from its date up to `on`. That
+    holds exactly when the latest start on or before `on` is after the latest close on or
+    before `on` (a close dated on or after the latest start closes it). Comparing two
+    index-backed maxima keeps PostgreSQL from scanning every person's history.
+    """
+    return GreaterThan(_latest(start, on), Coalesce(_latest(end, on), Value(date.min)))
 
 
 def open_court_cases(on: date) -> QuerySet[Event]:
@@ -69,20 +90,29 @@ def running_licences(on: date) -> QuerySet[Event]:
     ).filter(~Exists(ended_early))
 
 
+def _any(events: QuerySet[Event]) -> IsNull:
+    """Whether the correlated queryset has a row, as a LIMIT 1 scalar subquery.
+
+    Unlike EXISTS, PostgreSQL cannot turn this into a hashed subplan over everyone's history,
+    so each person costs a few index probes on (offender, kind, date).
+    """
+    return IsNull(Subquery(events.values("pk")[:1]), False)
+
+
 def status_expression(on: date) -> Case:
     """Status on `on` for the offender of the query it annotates; first match wins."""
     return Case(
         When(
-            Exists(open_period_starts(EventKind.REMAND_START, EventKind.REMAND_END, on)),
+            period_open(EventKind.REMAND_START, EventKind.REMAND_END, on),
             then=Value(Status.CUSTODY_REMAND),
         ),
         When(
-            Exists(open_period_starts(EventKind.CUSTODY_START, EventKind.RELEASE, on)),
+            period_open(EventKind.CUSTODY_START, EventKind.RELEASE, on),
             then=Value(Status.CUSTODY_SENTENCED),
         ),
-        When(Exists(open_court_cases(on)), then=Value(Status.IN_COURT_PROCESS)),
+        When(_any(open_court_cases(on)), then=Value(Status.IN_COURT_PROCESS)),
         When(
-            Exists(running_orders(on)) | Exists(running_licences(on)),
+            Q(_any(running_orders(on))) | Q(_any(running_licences(on))),
             then=Value(Status.COMMUNITY_STATUTORY),
         ),
         default=Value(Status.COMMUNITY_NON_STATUTORY),

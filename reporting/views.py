@@ -1,12 +1,14 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ppo.models import Role
 from ppo.selectors import (
     all_schemes,
     memberships_of,
+    register_search,
     roles_of,
     scheme_overviews,
     schemes_of,
@@ -14,6 +16,8 @@ from ppo.selectors import (
 )
 from reporting.selectors import background_status
 from reporting.services import background_check_request
+
+CASELOAD_SHOWN = 25
 
 # Roles whose home panel describes the schemes the user works in.
 SCHEME_ROLES = {
@@ -30,6 +34,11 @@ def home(request):
     memberships = list(memberships_of(user=request.user))
     roles = roles_of(user=request.user, memberships=memberships)
     context = {"memberships": memberships, "roles": roles, "Role": Role}
+    if Role.OFFENDER_MANAGER in roles:
+        today = timezone.localdate()
+        caseload = register_search(user=request.user, on=today, manager_id=request.user.pk)
+        context["caseload"] = list(caseload.order_by("last_name", "first_name")[:CASELOAD_SHOWN])
+        context["caseload_count"] = caseload.count() if context["caseload"] else 0
     if SCHEME_ROLES.intersection(roles):
         context["my_schemes"] = list(scheme_overviews(schemes=schemes_of(user=request.user)))
     if Role.CUSTODY_OFFICER in roles:

@@ -107,3 +107,26 @@ def test_a_superuser_without_memberships_gets_the_admin_panel(client, no_role_us
     client.force_login(no_role_user)
     content = client.get(reverse("home")).content.decode()
     assert 'data-testid="panel-admin"' in content
+
+
+def test_offender_manager_sees_their_caseload(client, police_om, scheme):
+    from datetime import date
+
+    from ppo.models import OffenderManagerAssignment
+    from ppo.services import offender_create
+
+    person = offender_create(
+        scheme=scheme, by=police_om,
+        fields={"local_id": "S-1", "first_name": "Dean", "last_name": "Smith",
+                "date_of_birth": date(1990, 4, 1), "gender": "M"},
+        aliases=[],
+    )  # fmt: skip
+    client.force_login(police_om)
+    assert "No one is on your caseload yet" in client.get(reverse("home")).content.decode()
+    OffenderManagerAssignment.objects.create(
+        offender=person, manager=police_om, agency=police_om.memberships.get().agency,
+        start_date=date(2025, 1, 1),
+    )  # fmt: skip
+    content = client.get(reverse("home")).content.decode()
+    assert "1 person names you as their offender manager" in content
+    assert "SMITH, Dean" in content
