@@ -103,3 +103,22 @@ def test_offender_for_refuses_junk_ids(police_om):
 
 def test_records_of_a_factory_are_invisible_until_granted(police_om):
     assert not offenders_visible_to(user=police_om).filter(pk=OffenderFactory().pk).exists()
+
+
+def test_the_visibility_gate_agrees_with_guardian(
+    record, police_om, cjit_worker, coordinator, no_role_user, scheme
+):
+    from guardian.shortcuts import get_objects_for_user
+
+    from ppo.models import Offender
+
+    other = OffenderFactory(scheme=scheme)
+    offender_access_grant(
+        offenders=[record, other], agency=cjit_worker.memberships.get().agency, by=coordinator
+    )
+    for persona in (police_om, cjit_worker, coordinator, no_role_user):
+        expected = get_objects_for_user(
+            persona, "ppo.view_offender", klass=Offender, use_groups=True,
+            with_superuser=False, accept_global_perms=False,
+        )  # fmt: skip
+        assert set(offenders_visible_to(user=persona)) == set(expected)
