@@ -17,7 +17,7 @@ from ppo.codes import (
 )
 from ppo.events import BOOLEAN_COLUMNS, DATE_COLUMNS, EVENT_SPECS, INTEGER_COLUMNS
 from ppo.identifiers import crn_normalise, nomis_normalise, pnc_normalise
-from ppo.models import Agency, ImportKind, Scheme
+from ppo.models import Agency, ImportKind, Membership, Scheme
 
 # One message for every failed sign-in, so the page never reveals whether an email address
 # has an account (or whether that account is disabled).
@@ -290,3 +290,20 @@ class SchemeChoiceForm(forms.Form):
     def __init__(self, *args, schemes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["scheme"].queryset = schemes
+
+
+class ManagerForm(forms.Form):
+    """Choose the offender manager among those who can see the record."""
+
+    membership = forms.ModelChoiceField(
+        queryset=Membership.objects.none(),
+        label="Offender manager",
+        empty_label="Select an offender manager",
+        error_messages={"required": "Select an offender manager"},
+    )
+
+    def __init__(self, *args, memberships, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["membership"]
+        field.queryset = memberships
+        field.label_from_instance = lambda m: f"{m.user.full_name}, {m.agency.name}"

@@ -268,3 +268,17 @@ def grantable_agencies(*, offender: Offender) -> QuerySet[Agency]:
 
 def recent_imports(*, user: User) -> QuerySet[ImportRun]:
     return ImportRun.objects.filter(imported_by=user)[:10]
+
+
+def assignable_managers(*, offender: Offender) -> QuerySet[Membership]:
+    """Offender managers in agencies that can see the record, for the manager form."""
+    return (
+        Membership.objects.filter(
+            role=Role.OFFENDER_MANAGER,
+            agency__group__offendergroupobjectpermission__content_object=offender,
+            agency__group__offendergroupobjectpermission__permission__codename=VIEW_OFFENDER,
+            user__is_active=True,
+        )
+        .select_related("user", "agency")
+        .order_by("user__full_name")
+    )

@@ -6,6 +6,7 @@ from datetime import date
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
@@ -22,6 +23,7 @@ from ppo.models import (
     Offender,
     OffenderAlias,
     OffenderGroupObjectPermission,
+    OffenderManagerAssignment,
     Role,
     Scheme,
     User,
@@ -237,3 +239,34 @@ def offender_access_revoke(*, offender: Offender, agency: Agency, by: User) -> N
     ).delete()
     if removed:
         GrantChange.objects.create(offender=offender, agency=agency, granted=False, by=by)
+
+
+@transaction.atomic
+def offender_manager_assign(
+    *, offender: Offender, manager: User, agency: Agency, by: User, on: date
+) -> OffenderManagerAssignment:
+    """Name the person's offender manager from `on`, ending the current assignment then.
+
+    The manager must hold the offender manager role in an agency that can see the record.
+    Naming the current manager again changes nothing.
+    """
+    allowed = Membership.objects.filter(
+        user=manager,
+        agency=agency,
+        role=Role.OFFENDER_MANAGER,
+        agency__group__offendergroupobjectpermission__content_object=offender,
+    ).exists()
+    if not allowed:
+        raise ValidationError(
+            {"manager": ["Choose an offender manager from an agency that can see this record"]}
+        )
+    current = OffenderManagerAssignment.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gt=on), offender=offender, start_date__lte=on
+    )
+    same = current.filter(manager=manager, agency=agency).first()
+    if same is not None:
+        return same
+    current.update(end_date=on)
+    return OffenderManagerAssignment.objects.create(
+        offender=offender, manager=manager, agency=agency, start_date=on
+    )

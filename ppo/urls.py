@@ -9,6 +9,7 @@ urlpatterns = [
     path("offenders/<int:pk>/edit/", views.offender_edit, name="offender-edit"),
     path("offenders/<int:pk>/events/new/", views.event_create, name="event-create"),
     path("offenders/<int:pk>/access/", views.offender_access, name="offender-access"),
+    path("offenders/<int:pk>/manager/", views.offender_manager, name="offender-manager"),
     path("lookup/", views.lookup, name="lookup"),
     path("imports/", views.import_upload, name="import-upload"),
 ]

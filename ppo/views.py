@@ -17,6 +17,7 @@ from ppo.forms import (
     GrantForm,
     ImportForm,
     LookupForm,
+    ManagerForm,
     OffenderForm,
     RegisterFilterForm,
     SchemeChoiceForm,
@@ -27,6 +28,7 @@ from ppo.lookup import lookup_run
 from ppo.models import EDIT_ROLES, LOOKUP_ROLES, REGISTER_ROLES, Membership, Scheme
 from ppo.selectors import (
     agencies_with_access,
+    assignable_managers,
     can_edit_offender,
     coordinates_scheme,
     grantable_agencies,
@@ -42,6 +44,7 @@ from ppo.services import (
     offender_access_grant,
     offender_access_revoke,
     offender_create,
+    offender_manager_assign,
     offender_update,
 )
 
@@ -142,7 +145,30 @@ def offender_detail(request, pk: int):
         context["grant_form"] = GrantForm(
             agencies=grantable_agencies(offender=offender).exclude(pk__in=with_access)
         )
+        context["manager_form"] = ManagerForm(memberships=assignable_managers(offender=offender))
     return render(request, "ppo/offender_detail.html", context)
+
+
+@require_POST
+def offender_manager(request, pk: int):
+    """A coordinator names the person's offender manager from today."""
+    offender = offender_for(user=request.user, pk=pk)
+    if not coordinates_scheme(user=request.user, scheme=offender.scheme):
+        raise Http404
+    form = ManagerForm(request.POST, memberships=assignable_managers(offender=offender))
+    if not form.is_valid():
+        messages.error(request, "Select an offender manager.")
+        return redirect("offender-detail", pk=offender.pk)
+    membership = form.cleaned_data["membership"]
+    offender_manager_assign(
+        offender=offender,
+        manager=membership.user,
+        agency=membership.agency,
+        by=request.user,
+        on=timezone.localdate(),
+    )
+    messages.success(request, f"{membership.user.full_name} is now the offender manager.")
+    return redirect("offender-detail", pk=offender.pk)
 
 
 def offender_create_view(request):

@@ -308,3 +308,49 @@ def test_an_upload_may_not_touch_another_scheme(client, coordinator, other_schem
 def test_only_coordinators_may_upload(client, police_om):
     client.force_login(police_om)
     assert client.get(reverse("import-upload")).status_code == 404
+
+
+def test_coordinator_names_an_offender_manager_who_can_see_the_record(
+    client, dean, coordinator, police_om, cjit_worker
+):
+    offender_access_grant(offenders=[dean], agency=coordinator.memberships.get().agency, by=None)
+    police_membership = police_om.memberships.get()
+    cjit_membership = cjit_worker.memberships.get()
+    client.force_login(coordinator)
+    url = reverse("offender-manager", args=[dean.pk])
+    # The CJIT worker's agency cannot see the record, so they cannot be named.
+    client.post(url, {"membership": cjit_membership.pk})
+    assert not OffenderManagerAssignment.objects.exists()
+    client.post(url, {"membership": police_membership.pk})
+    client.post(url, {"membership": police_membership.pk})
+    assignment = OffenderManagerAssignment.objects.get()
+    assert (assignment.manager, assignment.end_date) == (police_om, None)
+    content = client.get(reverse("offender-detail", args=[dean.pk])).content.decode()
+    assert police_om.email in content
+
+
+def test_naming_a_new_manager_ends_the_previous_assignment(dean, police_om, coordinator, scheme):
+    from ppo.models import Role
+    from ppo.services import offender_manager_assign
+    from tests.factories import MembershipFactory
+
+    police = police_om.memberships.get().agency
+    second = MembershipFactory(agency=police, role=Role.OFFENDER_MANAGER).user
+    offender_manager_assign(
+        offender=dean, manager=police_om, agency=police, by=coordinator, on=date(2026, 1, 1)
+    )
+    offender_manager_assign(
+        offender=dean, manager=second, agency=police, by=coordinator, on=date(2026, 6, 1)
+    )
+    first, latest = OffenderManagerAssignment.objects.order_by("start_date")
+    assert first.end_date == date(2026, 6, 1)
+    assert (latest.manager, latest.end_date) == (second, None)
+
+
+def test_only_coordinators_name_offender_managers(client, dean, police_om):
+    client.force_login(police_om)
+    membership = police_om.memberships.get()
+    response = client.post(
+        reverse("offender-manager", args=[dean.pk]), {"membership": membership.pk}
+    )
+    assert response.status_code == 404
