@@ -1,0 +1,84 @@
+"""Data categories of the Information Sharing Protocol, and which part of a record belongs to
+which: declared once, here. Pages, API, exports and meeting packs ask this module what a
+category covers; nothing else decides it."""
+
+from django.db import models
+
+from ppo.codes import EventKind
+from ppo.models import AgencyType
+
+
+class Category(models.TextChoices):
+    IDENTITY = "identity", "Identity"
+    OFFENDING = "offending", "Offending"
+    INTELLIGENCE = "intelligence", "Police intelligence"
+    CUSTODY = "custody", "Custody"
+    SUPERVISION = "supervision", "Supervision (orders and licences)"
+    TREATMENT_CLINICAL = "treatment_clinical", "Treatment: clinical detail"
+    TREATMENT_ENGAGEMENT = "treatment_engagement", "Treatment: attendance and engagement"
+    ACCOMMODATION = "accommodation", "Accommodation"
+    ETE = "ete", "Education, training and employment"
+    FINANCE = "finance", "Finance, benefit and debt"
+    HEALTH = "health", "Health"
+    FAMILY = "family", "Children and families"
+    RISK = "risk", "Risk of harm"
+
+
+# Every event kind belongs to exactly one category.
+EVENT_CATEGORIES: dict[str, Category] = {
+    EventKind.ARREST: Category.OFFENDING,
+    EventKind.INTELLIGENCE: Category.INTELLIGENCE,
+    EventKind.CHARGE: Category.OFFENDING,
+    EventKind.CONVICTION: Category.OFFENDING,
+    EventKind.CASE_CLOSED: Category.OFFENDING,
+    # A drug test's result is clinical information about the person's drug use.
+    EventKind.DRUG_TEST: Category.TREATMENT_CLINICAL,
+    EventKind.REMAND_START: Category.CUSTODY,
+    EventKind.REMAND_END: Category.CUSTODY,
+    EventKind.CUSTODY_START: Category.CUSTODY,
+    EventKind.RELEASE: Category.CUSTODY,
+    EventKind.ORDER_START: Category.SUPERVISION,
+    EventKind.ORDER_END: Category.SUPERVISION,
+    EventKind.MOVED_AREA: Category.ACCOMMODATION,
+    EventKind.RISK_ASSESSMENT: Category.RISK,
+}
+
+# The person's details on the offender page and in the API, by field.
+OFFENDER_FIELD_CATEGORIES: dict[str, Category] = {
+    "first_name": Category.IDENTITY,
+    "last_name": Category.IDENTITY,
+    "date_of_birth": Category.IDENTITY,
+    "gender": Category.IDENTITY,
+    "ethnicity": Category.IDENTITY,
+    "aliases": Category.IDENTITY,
+    "pnc_id": Category.IDENTITY,
+    "cro_number": Category.IDENTITY,
+    "nomis_number": Category.CUSTODY,
+    "crn": Category.SUPERVISION,
+    "postcode": Category.ACCOMMODATION,
+    "area": Category.IDENTITY,
+}
+
+# The default protocol: every agency type sees every category, except clinical treatment
+# detail (only drug and treatment services) and police intelligence (criminal justice only).
+# Everyone else sees treatment attendance and engagement.
+_CRIMINAL_JUSTICE = {"police", "probation", "prison", "yot"}
+_CLINICAL = {"cjit", "treatment"}
+
+
+def default_allows(agency_type: str, category: Category) -> bool:
+    if category == Category.TREATMENT_CLINICAL:
+        return agency_type in _CLINICAL
+    if category == Category.INTELLIGENCE:
+        return agency_type in _CRIMINAL_JUSTICE
+    return True
+
+
+def default_rules() -> set[tuple[str, str]]:
+    """The default protocol as (agency type, category) pairs."""
+    return {
+        (agency_type, category.value)
+        for agency_type in AgencyType.values
+        for category in Category
+        if default_allows(agency_type, category)
+    }

@@ -1,0 +1,104 @@
+"""The Information Sharing Protocol and the consent ledger.
+
+The ledger is append-only: PostgreSQL itself refuses UPDATE and DELETE on its rows (a trigger,
+see migration 0002), and each row carries a SHA-256 of its content and of the previous row,
+so `manage.py verify_ledger` finds any row changed behind the application's back.
+"""
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+
+from ppo.models import AgencyType, Offender, Scheme
+from sharing.categories import Category
+
+
+class Protocol(models.Model):
+    """One version of a scheme's Information Sharing Protocol: which agency types may see
+    which categories. Each change is a new version; the latest is in force."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="protocols")
+    version = models.PositiveIntegerField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    note = models.CharField(max_length=500, blank=True, help_text="What changed and why.")
+
+    class Meta:
+        ordering = ["scheme", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "version"], name="protocol_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scheme} protocol v{self.version}"
+
+
+class ProtocolRule(models.Model):
+    """A protocol allows an agency type to see a category (absent = not allowed)."""
+
+    protocol = models.ForeignKey(Protocol, on_delete=models.CASCADE, related_name="rules")
+    agency_type = models.CharField(max_length=20, choices=AgencyType.choices)
+    category = models.CharField(max_length=30, choices=Category.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["protocol", "agency_type", "category"], name="protocol_rule_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_type} may see {self.category}"
+
+
+class ConsentKind(models.TextChoices):
+    GIVEN = "given", "Consent given"
+    REFUSED = "refused", "Consent refused"
+    WITHDRAWN = "withdrawn", "Consent withdrawn"
+
+
+class ConsentEntry(models.Model):
+    """One row of the consent ledger: the offender gave, refused or withdrew consent to share
+    the listed categories with the listed agencies and/or agency types, from `effective_date`.
+
+    The latest entry covering an (agency, category) pair decides. Rows are never updated or
+    deleted; corrections are new rows.
+    """
+
+    offender = models.ForeignKey(Offender, on_delete=models.PROTECT, related_name="consents")
+    kind = models.CharField(max_length=10, choices=ConsentKind.choices)
+    agency_types = ArrayField(
+        models.CharField(max_length=20, choices=AgencyType.choices), default=list, blank=True
+    )
+    agency_ids = ArrayField(models.BigIntegerField(), default=list, blank=True)
+    categories = ArrayField(models.CharField(max_length=30, choices=Category.choices))
+    effective_date = models.DateField()
+    review_date = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+    note = models.TextField(blank=True)
+    evidence = models.FileField(upload_to="consent-evidence/%Y/%m/", blank=True)
+    evidence_sha256 = models.CharField(max_length=64, blank=True)
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name_plural = "consent entries"
+        indexes = [models.Index(fields=["offender", "effective_date"], name="consent_offender_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(agency_types=[], agency_ids=[]),
+                name="consent_has_recipients",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(categories=[]), name="consent_has_categories"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.offender} from {self.effective_date}"

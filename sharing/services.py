@@ -1,0 +1,107 @@
+"""Every write to the protocol and the consent ledger."""
+
+import hashlib
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import connection, transaction
+from django.utils import timezone
+
+from ppo.models import Agency, AgencyType, Offender, Scheme, User
+from sharing.categories import Category
+from sharing.ledger import GENESIS, entry_hash
+from sharing.models import ConsentEntry, ConsentKind, Protocol, ProtocolRule
+
+# Serialises appends to the ledger, so two consents recorded at once cannot both claim the
+# same previous row and fork the hash chain.
+LEDGER_LOCK = 0x5350_4C45  # "SPLE"
+
+
+@transaction.atomic
+def protocol_save(
+    *, scheme: Scheme, rules: set[tuple[str, str]], by: User | None, note: str = ""
+) -> Protocol:
+    """Save a new version of the scheme's protocol allowing exactly `rules`
+    ((agency type, category) pairs). Earlier versions stay as they were."""
+    unknown = {
+        pair for pair in rules if pair[0] not in AgencyType.values or pair[1] not in Category.values
+    }
+    if unknown:
+        raise ValidationError(f"Unknown agency types or categories: {sorted(unknown)}")
+    latest = Protocol.objects.select_for_update().filter(scheme=scheme).first()
+    protocol = Protocol.objects.create(
+        scheme=scheme, version=(latest.version + 1) if latest else 1, created_by=by, note=note
+    )
+    ProtocolRule.objects.bulk_create(
+        ProtocolRule(protocol=protocol, agency_type=agency_type, category=category)
+        for agency_type, category in sorted(rules)
+    )
+    return protocol
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    offender: Offender,
+    kind: ConsentKind,
+    agency_types: list[str],
+    agencies: list[Agency],
+    categories: list[str],
+    effective_date: date,
+    review_date: date | None,
+    by: User,
+    note: str = "",
+    evidence: UploadedFile | None = None,
+) -> ConsentEntry:
+    """Append one entry to the consent ledger. Atomic; checks everything first and raises
+    ValidationError by field, writing nothing.
+
+    Withdrawing needs consent given earlier for part of the same scope.
+    """
+    errors: dict[str, list[str]] = {}
+    if not categories:
+        errors["categories"] = ["Select the information the consent covers"]
+    if not agency_types and not agencies:
+        errors["agency_types"] = ["Select who the information may be shared with"]
+    if effective_date > timezone.localdate():
+        errors["effective_date"] = ["The date cannot be in the future"]
+    if review_date and review_date <= effective_date:
+        errors["review_date"] = ["The review date must be after the date of the consent"]
+    if kind == ConsentKind.WITHDRAWN and not errors:
+        earlier = ConsentEntry.objects.filter(
+            offender=offender, kind=ConsentKind.GIVEN, categories__overlap=categories
+        )
+        given = earlier.filter(agency_types__overlap=agency_types) | earlier.filter(
+            agency_ids__overlap=[agency.pk for agency in agencies]
+        )
+        if not given.exists():
+            errors["kind"] = ["Consent cannot be withdrawn: it was never given for this"]
+    if errors:
+        raise ValidationError(errors)
+
+    entry = ConsentEntry(
+        offender=offender,
+        kind=kind,
+        agency_types=sorted(set(agency_types)),
+        agency_ids=sorted({agency.pk for agency in agencies}),
+        categories=sorted(set(categories)),
+        effective_date=effective_date,
+        review_date=review_date,
+        recorded_by=by,
+        recorded_at=timezone.now(),
+        note=note,
+    )
+    if evidence is not None:
+        digest = hashlib.sha256()
+        for chunk in evidence.chunks():
+            digest.update(chunk)
+        entry.evidence_sha256 = digest.hexdigest()
+        entry.evidence = evidence
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LEDGER_LOCK])
+    last = ConsentEntry.objects.order_by("-id").values_list("hash", flat=True).first()
+    entry.previous_hash = last or GENESIS
+    entry.hash = entry_hash(entry)
+    entry.save()
+    return entry
