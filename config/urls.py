@@ -19,6 +19,7 @@ urlpatterns = [
     path("background-check/", reporting_views.background_check, name="background-check"),
     path("healthz", ppo_views.health, name="health"),
     path("", include("ppo.urls")),
+    path("", include("sharing.urls")),
     path("api/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]

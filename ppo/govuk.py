@@ -70,3 +70,17 @@ class Radios(forms.RadioSelect):
 def optional_choices(choices, empty_label: str = "Not recorded") -> list[tuple[str, str]]:
     """Choices for a select whose empty value means 'not recorded'."""
     return [("", empty_label), *choices]
+
+
+class Checkboxes(forms.CheckboxSelectMultiple):
+    govuk_type = "checkboxes"
+
+
+def posted(request):
+    """The submitted data, or None for a GET: binds a form even when a POST is empty, so an
+    empty submission gets its errors rather than a blank form."""
+    return request.POST if request.method == "POST" else None
+
+
+def uploaded(request):
+    return request.FILES if request.method == "POST" else None

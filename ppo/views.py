@@ -23,6 +23,7 @@ from ppo.forms import (
     SchemeChoiceForm,
     SignInForm,
 )
+from ppo.govuk import posted, uploaded
 from ppo.imports import ImportRejected, csv_import
 from ppo.lookup import lookup_run
 from ppo.models import EDIT_ROLES, LOOKUP_ROLES, REGISTER_ROLES, Membership, Scheme
@@ -175,10 +176,10 @@ def offender_create_view(request):
     schemes = _edit_schemes(request.user)
     if not schemes.exists():
         raise Http404
-    form = OffenderForm(request.POST or None)
+    form = OffenderForm(posted(request))
     # Most staff work in one scheme: only those in several are asked which.
     scheme_choice = (
-        SchemeChoiceForm(request.POST or None, schemes=schemes) if schemes.count() > 1 else None
+        SchemeChoiceForm(posted(request), schemes=schemes) if schemes.count() > 1 else None
     )
     chosen_ok = scheme_choice is None or scheme_choice.is_valid()
     if request.method == "POST" and form.is_valid() and chosen_ok:
@@ -207,7 +208,7 @@ def offender_edit(request, pk: int):
         "aliases": "\n".join(offender.aliases.order_by("name").values_list("name", flat=True)),
         "version": offender.version,
     }
-    form = OffenderForm(request.POST or None, initial=initial, editing=True)
+    form = OffenderForm(posted(request), initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
         try:
             offender_update(
@@ -234,7 +235,7 @@ def event_create(request, pk: int):
     if not kind_form.is_valid():
         return render(request, "ppo/event_kind.html", {"offender": offender, "form": kind_form})
     kind = kind_form.cleaned_data["kind"]
-    form = EventForm(request.POST or None, kind=kind)
+    form = EventForm(posted(request), kind=kind)
     if request.method == "POST" and form.is_valid():
         try:
             event_record(
@@ -297,7 +298,7 @@ def import_upload(request):
     schemes = schemes_coordinated_by(user=request.user)
     if not schemes.exists():
         raise Http404
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(posted(request), uploaded(request))
     problems = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

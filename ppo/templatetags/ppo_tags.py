@@ -79,7 +79,7 @@ def error_anchor(field) -> str:
     kind = getattr(field.field.widget, "govuk_type", None)
     if kind == "date":
         return f"{field.auto_id}_day"
-    if kind == "radios":
+    if kind in ("radios", "checkboxes"):
         return f"{field.auto_id}_0"
     return field.auto_id
 

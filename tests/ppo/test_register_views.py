@@ -354,3 +354,10 @@ def test_only_coordinators_name_offender_managers(client, dean, police_om):
         reverse("offender-manager", args=[dean.pk]), {"membership": membership.pk}
     )
     assert response.status_code == 404
+
+
+def test_an_empty_submission_shows_its_errors(client, police_om, scheme):
+    client.force_login(police_om)
+    content = client.post(reverse("offender-create"), {}).content.decode()
+    assert "Enter the scheme reference" in content
+    assert not Offender.objects.exists()

@@ -1,0 +1,49 @@
+from django import forms
+
+from ppo import govuk
+from ppo.models import Agency, AgencyType
+from sharing.categories import Category
+from sharing.models import ConsentKind
+
+
+class ConsentForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What did the person decide?",
+        choices=ConsentKind.choices,
+        widget=govuk.Radios,
+        error_messages={"required": "Select what the person decided"},
+    )
+    categories = forms.MultipleChoiceField(
+        label="Which information does this cover?",
+        choices=Category.choices,
+        widget=govuk.Checkboxes,
+        error_messages={"required": "Select the information the consent covers"},
+    )
+    agency_types = forms.MultipleChoiceField(
+        label="Which kinds of agency?",
+        choices=AgencyType.choices,
+        widget=govuk.Checkboxes,
+        required=False,
+    )
+    agencies = forms.ModelMultipleChoiceField(
+        label="Or which named agencies?",
+        queryset=Agency.objects.none(),
+        widget=govuk.Checkboxes,
+        required=False,
+    )
+    effective_date = govuk.DateField(
+        label="Date of the decision", help_text="For example, 5 1 2026"
+    )
+    review_date = govuk.DateField(
+        label="Review date", required=False, help_text="When to ask the person again (optional)."
+    )
+    note = forms.CharField(label="Notes", widget=forms.Textarea, required=False, max_length=2000)
+    evidence = forms.FileField(
+        label="Signed consent form",
+        required=False,
+        help_text="A scan or photo of the signed form (optional).",
+    )
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agencies"].queryset = agencies
