@@ -47,3 +47,28 @@ class ConsentForm(forms.Form):
     def __init__(self, *args, agencies, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agencies"].queryset = agencies
+
+
+class ProtocolForm(forms.Form):
+    """One checkbox per (agency type, category): ticked means that type of agency may see
+    that category. Field names are "<agency type>__<category>"."""
+
+    note = forms.CharField(
+        label="What has changed and why", max_length=500,
+        error_messages={"required": "Say what has changed and why"},
+    )  # fmt: skip
+
+    def __init__(self, *args, allowed: set[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        for agency_type in AgencyType.values:
+            for category in Category.values:
+                self.fields[f"{agency_type}__{category}"] = forms.BooleanField(
+                    required=False, initial=(agency_type, category) in allowed
+                )
+
+    def rules(self) -> set[tuple[str, str]]:
+        return {
+            tuple(name.split("__", 1))
+            for name, value in self.cleaned_data.items()
+            if name != "note" and value
+        }

@@ -2,15 +2,15 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from ppo.govuk import posted, uploaded
 from ppo.models import Agency, AgencyType
-from ppo.selectors import can_edit_offender, offender_for
+from ppo.selectors import can_edit_offender, coordinates_scheme, offender_for, schemes_of
 from sharing.categories import Category
-from sharing.forms import ConsentForm
-from sharing.selectors import consent_history
-from sharing.services import consent_record
+from sharing.forms import ConsentForm, ProtocolForm
+from sharing.selectors import consent_history, protocol_in_force, protocol_rules
+from sharing.services import consent_record, protocol_save
 
 
 def offender_consent(request, pk: int):
@@ -59,4 +59,45 @@ def offender_consent(request, pk: int):
         request,
         "sharing/offender_consent.html",
         {"offender": offender, "form": form, "history": history},
+    )
+
+
+def scheme_protocol(request, slug: str):
+    """The scheme's protocol in force as a grid; its coordinators save new versions."""
+    scheme = get_object_or_404(schemes_of(user=request.user), slug=slug)
+    editable = coordinates_scheme(user=request.user, scheme=scheme)
+    in_force = protocol_in_force(scheme=scheme)
+    form = ProtocolForm(
+        posted(request) if editable else None, allowed=protocol_rules(scheme=scheme)
+    )
+    if request.method == "POST":
+        if not editable:
+            raise Http404
+        if form.is_valid():
+            saved = protocol_save(
+                scheme=scheme, rules=form.rules(), by=request.user, note=form.cleaned_data["note"]
+            )
+            messages.success(request, f"Version {saved.version} of the protocol is now in force.")
+            return redirect("scheme-protocol", slug=scheme.slug)
+    grid = [
+        {
+            "label": label,
+            "cells": [
+                {"field": form[f"{agency_type}__{category}"], "category": category_label}
+                for category, category_label in Category.choices
+            ],
+        }
+        for agency_type, label in AgencyType.choices
+    ]
+    return render(
+        request,
+        "sharing/protocol.html",
+        {
+            "scheme": scheme,
+            "protocol": in_force,
+            "form": form,
+            "grid": grid,
+            "categories": Category.choices,
+            "editable": editable,
+        },
     )

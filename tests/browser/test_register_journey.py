@@ -96,3 +96,34 @@ def test_custody_officer_checks_whether_someone_is_a_ppo(
     page.get_by_role("button", name="Check").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("should be D, not E")
     assert axe_violations(page) == []
+
+
+def test_consent_and_protocol_pages_are_accessible(
+    page: Page, live_server, coordinator, police_om, axe_violations
+):
+    from ppo.services import offender_create
+
+    person = offender_create(
+        scheme=police_om.memberships.get().agency.scheme, by=police_om,
+        fields={"local_id": "S-1", "first_name": "Dean", "last_name": "Smith",
+                "date_of_birth": "1990-04-01", "gender": "M"},
+        aliases=[],
+    )  # fmt: skip
+    _sign_in(page, live_server.url, police_om.email, TEST_PASSWORD)
+    page.goto(f"{live_server.url}/offenders/{person.pk}/consent/")
+    assert axe_violations(page) == []
+    page.get_by_label("Consent given").check()
+    page.get_by_label("Treatment: clinical detail").check()
+    page.get_by_label("Criminal justice integrated team (drugs)").check()
+    decided = page.get_by_role("group", name="Date of the decision")
+    decided.get_by_label("Day").fill("5")
+    decided.get_by_label("Month").fill("1")
+    decided.get_by_label("Year").fill("2026")
+    page.get_by_role("button", name="Record decision").click()
+    expect(page.get_by_test_id("consent-history")).to_contain_text("Consent given")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Sign out").click()
+    _sign_in(page, live_server.url, coordinator.email, TEST_PASSWORD)
+    page.get_by_role("link", name="Information sharing protocol").click()
+    expect(page.get_by_test_id("protocol-grid")).to_be_visible()
+    assert axe_violations(page) == []

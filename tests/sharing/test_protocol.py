@@ -32,3 +32,31 @@ def test_each_save_is_a_new_version_and_the_latest_is_in_force(scheme, coordinat
 def test_unknown_agency_types_or_categories_are_refused(scheme, coordinator):
     with pytest.raises(ValidationError, match="Unknown"):
         protocol_save(scheme=scheme, rules={("pirates", "offending")}, by=coordinator)
+
+
+def test_coordinator_saves_a_new_protocol_version_from_the_grid(client, coordinator, scheme):
+    from django.urls import reverse
+
+    client.force_login(coordinator)
+    url = reverse("scheme-protocol", args=[scheme.slug])
+    assert 'data-testid="protocol-grid"' in client.get(url).content.decode()
+    assert "Say what has changed and why" in client.post(url, {}).content.decode()
+    client.post(url, {"note": "Police only", "police__offending": "on", "police__custody": "on"})
+    assert protocol_rules(scheme=scheme) == {("police", "offending"), ("police", "custody")}
+
+
+def test_other_staff_read_the_protocol_but_cannot_change_it(client, police_om, scheme):
+    from django.urls import reverse
+
+    client.force_login(police_om)
+    url = reverse("scheme-protocol", args=[scheme.slug])
+    assert "Save as a new version" not in client.get(url).content.decode()
+    assert client.post(url, {"note": "x", "police__offending": "on"}).status_code == 404
+    assert protocol_rules(scheme=scheme) == default_rules()
+
+
+def test_staff_of_other_schemes_get_404(client, police_om, other_scheme):
+    from django.urls import reverse
+
+    client.force_login(police_om)
+    assert client.get(reverse("scheme-protocol", args=[other_scheme.slug])).status_code == 404
