@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from ppo.codes import (
@@ -51,7 +52,8 @@ from ppo.models import (
     Scheme,
     User,
 )
-from ppo.services import creating_agencies, offender_access_grant
+from ppo.selectors import offenders_visible_to
+from ppo.services import NO_RECEIVING_AGENCY, creating_agencies, offender_access_grant
 
 REQUIRED_COLUMNS = {
     ImportKind.OFFENDERS: (
@@ -78,7 +80,10 @@ MEMBERSHIP_FIELDS = (
 )  # fmt: skip
 
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_WHOLE_NUMBER = re.compile(r"^[0-9]+$")
+MAX_INTEGER = 2**31 - 1  # PostgreSQL integer columns
+ALIAS_LENGTH = OffenderAlias._meta.get_field("name").max_length
 
 
 @dataclass(frozen=True)
@@ -140,8 +145,8 @@ class _Row:
         value = self.text(column)
         if not value:
             return None
-        if not value.isdigit():
-            self.problem(column, f"{value!r} is not a whole number of 0 or more")
+        if not _WHOLE_NUMBER.match(value) or int(value) > MAX_INTEGER:
+            self.problem(column, f"{value!r} is not a whole number from 0 to {MAX_INTEGER:,}")
             return None
         return int(value)
 
@@ -199,29 +204,27 @@ def csv_import(
     """
     checksum = hashlib.sha256(content).hexdigest()
     run = ImportRun(kind=kind, file_name=file_name, checksum=checksum, imported_by=by, via=via)
-    problems, rows = _read(kind, content)
+    file_problems, rows = _read(kind, content)
     if schemes is not None:
         for row in rows:
             slug = row.cells.get("scheme", "").strip()
             if slug and slug not in schemes:
                 row.problem("scheme", f"you cannot import into scheme {slug!r}")
-        problems += [problem for row in rows for problem in row.problems]
-    if not problems:
-        importer = {
-            ImportKind.OFFENDERS: _import_offenders,
-            ImportKind.EVENTS: _import_events,
-            ImportKind.PROGRAMMES: _import_programmes,
-        }[kind]
-        with transaction.atomic():
-            # Each importer checks every row before its first write, and writes nothing
-            # when it returns problems.
-            created, updated, unchanged, problems = importer(rows, by)
-            if not problems:
-                run.outcome = ImportRun.Outcome.IMPORTED
-                run.rows, run.created = len(rows), created
-                run.updated, run.unchanged = updated, unchanged
-                run.save()
-                return ImportReport(run)
+    importer = {
+        ImportKind.OFFENDERS: _import_offenders,
+        ImportKind.EVENTS: _import_events,
+        ImportKind.PROGRAMMES: _import_programmes,
+    }[kind]
+    with transaction.atomic():
+        # Every row is checked even when others are bad, so the report lists every problem;
+        # an importer writes nothing when there is any problem, in the file or its rows.
+        created, updated, unchanged, problems = importer(rows, by, file_problems)
+        if not problems:
+            run.outcome = ImportRun.Outcome.IMPORTED
+            run.rows, run.created = len(rows), created
+            run.updated, run.unchanged = updated, unchanged
+            run.save()
+            return ImportReport(run)
     run.outcome = ImportRun.Outcome.REJECTED
     run.problems = len(problems)
     run.save()
@@ -243,7 +246,12 @@ def _read(kind: ImportKind, content: bytes) -> tuple[list[Problem], list[_Row]]:
     if problems:
         return problems, []
     rows = []
-    for line, cells in enumerate(reader, start=2):
+    while True:
+        # A quoted cell may hold line breaks: a row is reported at the line it starts on.
+        line = reader.line_num + 1
+        cells = next(reader, None)
+        if cells is None:
+            break
         if not any(cell.strip() for cell in cells):
             continue  # spreadsheets often leave blank lines at the end
         if len(cells) != len(header):
@@ -269,11 +277,16 @@ def _scheme_of(row: _Row, schemes: dict[str, Scheme]) -> Scheme | None:
     return schemes.get(slug)
 
 
-def _people(rows: list[_Row], schemes: dict[str, Scheme]) -> dict[tuple[int, str], Offender]:
-    """Existing offenders named by the rows, by (scheme id, local_id), in one query."""
+def _people(
+    rows: list[_Row], schemes: dict[str, Scheme], by: User | None
+) -> dict[tuple[int, str], Offender]:
+    """Existing offenders named by the rows that the importer may change, by (scheme id,
+    local_id), locked until the import commits. An uploader may change only records shared
+    with their agency; a command-line import (by=None) may change any."""
     local_ids = {row.cells.get("local_id", "").strip() for row in rows}
-    people = Offender.objects.filter(scheme__in=schemes.values(), local_id__in=local_ids)
-    return {(person.scheme_id, person.local_id): person for person in people}
+    people = Offender.objects if by is None else offenders_visible_to(user=by)
+    people = people.filter(scheme__in=schemes.values(), local_id__in=local_ids)
+    return {(p.scheme_id, p.local_id): p for p in people.select_for_update(of=("self",))}
 
 
 def _person_of(row: _Row, scheme: Scheme | None, people: dict) -> Offender | None:
@@ -282,7 +295,10 @@ def _person_of(row: _Row, scheme: Scheme | None, people: dict) -> Offender | Non
         return None
     person = people.get((scheme.pk, local_id))
     if person is None:
-        row.problem("local_id", f"nobody in scheme {scheme.slug!r} has the reference {local_id!r}")
+        # The same words whether the reference is unknown or not shared with the importer.
+        row.problem(
+            "local_id", f"no record you can see in {scheme.slug!r} has reference {local_id!r}"
+        )
     return person
 
 
@@ -298,10 +314,20 @@ def _first_seen(row: _Row, key: tuple, seen: dict[tuple, int], column: str) -> b
 # --- offenders.csv ---------------------------------------------------------------------------
 
 
-def _import_offenders(rows: list[_Row], by: User | None):
+def _import_offenders(rows: list[_Row], by: User | None, file_problems: list[Problem]):
     schemes = _schemes(rows)
-    existing = _people(rows, schemes)
+    existing = _people(rows, schemes, by)
+    taken = set()
+    if by is not None:
+        # References in use by records the uploader cannot see cannot be imported again.
+        taken = set(
+            Offender.objects.filter(
+                scheme__in=schemes.values(),
+                local_id__in={row.cells.get("local_id", "").strip() for row in rows},
+            ).values_list("scheme_id", "local_id")
+        ) - set(existing)
     today = timezone.localdate()
+    receivers: dict[int, list] = {}
     seen: dict[tuple, int] = {}
     parsed = []
     for row in rows:
@@ -324,9 +350,18 @@ def _import_offenders(rows: list[_Row], by: User | None):
             row.problem("date_of_birth", "cannot be in the future")
         alias_cell = row.text("aliases", max_length=2000)
         aliases = sorted({alias.strip() for alias in alias_cell.split(";")} - {""})
+        if any(len(alias) > ALIAS_LENGTH for alias in aliases):
+            row.problem("aliases", f"each name must be {ALIAS_LENGTH} characters or fewer")
+        if scheme and (scheme.pk, local_id) in taken:
+            row.problem("local_id", "this reference belongs to a record not shared with you")
+        elif scheme and (scheme.pk, local_id) not in existing:
+            if scheme.pk not in receivers:
+                receivers[scheme.pk] = creating_agencies(scheme=scheme, user=by)
+            if not receivers[scheme.pk]:
+                row.problem("scheme", NO_RECEIVING_AGENCY)
         if scheme and local_id and _first_seen(row, (scheme.pk, local_id), seen, "local_id"):
             parsed.append((scheme, local_id, values, aliases))
-    problems = [problem for row in rows for problem in row.problems]
+    problems = file_problems + [problem for row in rows for problem in row.problems]
     if problems:
         return 0, 0, 0, problems
 
@@ -347,9 +382,11 @@ def _import_offenders(rows: list[_Row], by: User | None):
             continue
         changed = {k: v for k, v in values.items() if getattr(person, k) != v}
         aliases_changed = sorted(current_aliases.get(person.pk, [])) != aliases
-        if changed:
+        if changed or aliases_changed:
+            # A new version either way, so a form opened before the import refuses to save
+            # over it (optimistic locking); the row is locked, so nothing slips in between.
             Offender.objects.filter(pk=person.pk).update(
-                **changed, version=person.version + 1, updated_at=timezone.now()
+                **changed, version=F("version") + 1, updated_at=timezone.now()
             )
         if aliases_changed:
             person.aliases.all().delete()
@@ -361,7 +398,7 @@ def _import_offenders(rows: list[_Row], by: User | None):
     Offender.objects.bulk_create(new_people, batch_size=2000)
     for scheme in {person.scheme for person in new_people}:
         people_in_scheme = [person for person in new_people if person.scheme == scheme]
-        for agency in creating_agencies(scheme=scheme, user=by):
+        for agency in receivers[scheme.pk]:
             offender_access_grant(offenders=people_in_scheme, agency=agency, by=by)
     OffenderAlias.objects.bulk_create(
         [
@@ -377,16 +414,16 @@ def _import_offenders(rows: list[_Row], by: User | None):
 # --- events.csv ------------------------------------------------------------------------------
 
 
-def _import_events(rows: list[_Row], by: User | None):
+def _import_events(rows: list[_Row], by: User | None, file_problems: list[Problem]):
     schemes = _schemes(rows)
-    people = _people(rows, schemes)
+    people = _people(rows, schemes, by)
     seen: dict[tuple, int] = {}
     parsed = []
     for row in rows:
         person = _person_of(row, _scheme_of(row, schemes), people)
         kind = row.code("event", EventKind, required=True)
         event_date = row.date("date", required=True)
-        reference = row.text("reference", max_length=100)
+        reference = row.text("reference", max_length=Event._meta.get_field("reference").max_length)
         values = {column: _event_value(row, column) for column in EXTRA_COLUMNS}
         if kind and event_date:
             for column, message in event_problems(kind, event_date, values).items():
@@ -395,7 +432,7 @@ def _import_events(rows: list[_Row], by: User | None):
             key = (person.pk, kind, event_date, reference)
             if _first_seen(row, key, seen, "event"):
                 parsed.append((key, values))
-    problems = [problem for row in rows for problem in row.problems]
+    problems = file_problems + [problem for row in rows for problem in row.problems]
     if problems:
         return 0, 0, 0, problems
 
@@ -411,7 +448,7 @@ def _import_events(rows: list[_Row], by: User | None):
             to_create.append(
                 Event(
                     offender_id=offender_id, kind=kind, date=event_date, reference=reference,
-                    **stored,
+                    recorded_by=by, **stored,
                 )
             )  # fmt: skip
         elif any(getattr(event, column) != value for column, value in stored.items()):
@@ -434,7 +471,7 @@ def _event_value(row: _Row, column: str):
         return row.boolean(column)
     if column in EVENT_CODE_COLUMNS:
         return row.code(column, EVENT_CODE_COLUMNS[column])
-    return row.text(column)
+    return row.text(column, max_length=Event._meta.get_field(column).max_length)
 
 
 def _stored(column: str, value):
@@ -447,9 +484,9 @@ def _stored(column: str, value):
 # --- programmes.csv --------------------------------------------------------------------------
 
 
-def _import_programmes(rows: list[_Row], by: User | None):
+def _import_programmes(rows: list[_Row], by: User | None, file_problems: list[Problem]):
     schemes = _schemes(rows)
-    people = _people(rows, schemes)
+    people = _people(rows, schemes, by)
     seen: dict[tuple, int] = {}
     parsed = []
     for row in rows:
@@ -474,7 +511,7 @@ def _import_programmes(rows: list[_Row], by: User | None):
             key = (person.pk, programme, start)
             if _first_seen(row, key, seen, "start_date"):
                 parsed.append((key, values))
-    problems = [problem for row in rows for problem in row.problems]
+    problems = file_problems + [problem for row in rows for problem in row.problems]
     if problems:
         return 0, 0, 0, problems
 

@@ -111,6 +111,7 @@ def staff_groups_sync(*, user: User) -> None:
 
 # --- the register ----------------------------------------------------------------------------
 
+DUPLICATE_REFERENCE = "This scheme already has someone with this reference"
 CONFLICT = (
     "Someone else changed this record while you were editing it. Your changes have not been "
     "saved: check the record as it is now, then make them again."
@@ -126,9 +127,12 @@ def offender_create(
     offender = Offender(scheme=scheme, **fields)
     offender.name_key = name_key(offender.first_name, offender.last_name)
     _validate_offender(offender)
+    receivers = creating_agencies(scheme=scheme, user=by)
+    if not receivers:
+        raise ValidationError(NO_RECEIVING_AGENCY.capitalize())
     offender.save()
     _aliases_set(offender, aliases)
-    for agency in creating_agencies(scheme=scheme, user=by):
+    for agency in receivers:
         offender_access_grant(offenders=[offender], agency=agency, by=by)
     return offender
 
@@ -156,9 +160,15 @@ def offender_update(
 def _validate_offender(offender: Offender) -> None:
     errors: dict[str, list[str]] = {}
     try:
-        offender.full_clean(exclude=["name_key", "version"])
+        # The (scheme, local_id) constraint is checked below so its error names the field.
+        offender.full_clean(exclude=["name_key", "version"], validate_constraints=False)
     except ValidationError as error:
         errors.update(error.message_dict)
+    duplicate = Offender.objects.filter(scheme=offender.scheme_id, local_id=offender.local_id)
+    if offender.pk:
+        duplicate = duplicate.exclude(pk=offender.pk)
+    if offender.local_id and duplicate.exists():
+        errors.setdefault("local_id", []).append(DUPLICATE_REFERENCE)
     if offender.date_of_birth and offender.date_of_birth > timezone.localdate():
         errors.setdefault("date_of_birth", []).append("Date of birth must be in the past")
     if errors:
@@ -202,13 +212,22 @@ def event_record(
     )
 
 
+NO_RECEIVING_AGENCY = (
+    "nobody could see the new record: the scheme has no coordinator yet, so add one first"
+)
+
+
 def creating_agencies(*, scheme: Scheme, user: User | None) -> list[Agency]:
     """Who is granted a record created in `scheme`: the creating user's agencies in that
-    scheme; failing that (a command-line import, or a user from a shared agency), the
-    agencies of the scheme's coordinators, who can then share it further."""
-    mine = Agency.objects.filter(scheme=scheme, memberships__user=user).distinct()
-    if user is not None and mine.exists():
-        return list(mine)
+    scheme where they hold a role that reads records; failing that (a command-line import,
+    or a user from a shared agency), the agencies of the scheme's coordinators, who can then
+    share it further. Empty when the scheme has neither: callers must refuse to create."""
+    if user is not None:
+        mine = Agency.objects.filter(
+            scheme=scheme, memberships__user=user, memberships__role__in=REGISTER_ROLES
+        ).distinct()
+        if mine.exists():
+            return list(mine)
     return list(Agency.objects.filter(scheme=scheme, memberships__role=Role.COORDINATOR).distinct())
 
 

@@ -18,6 +18,12 @@ OFFENDERS_HEADER = (
 GOOD_PNC = "2004/0012345D"
 
 
+@pytest.fixture(autouse=True)
+def receiving_coordinator(coordinator):
+    """Records imported from the command line go to the scheme's coordinators."""
+    return coordinator
+
+
 def run(kind, text, *, by=None):
     return csv_import(kind=kind, file_name=f"{kind}.csv", content=text.encode(), by=by, via="test")
 
@@ -203,7 +209,7 @@ def test_every_event_problem_is_reported(people):
         + events_row("S-1", "arrest", "2026-01-05")
     )  # fmt: skip
     assert problems_of(ImportKind.EVENTS, text) == [
-        "line 2, column local_id: nobody in scheme 'stockton' has the reference 'S-9'",
+        "line 2, column local_id: no record you can see in 'stockton' has reference 'S-9'",
         "line 3, column event: 'mugging' is not a known code (use one of: arrest, intelligence, "
         "charge, conviction, case_closed, drug_test, remand_start, remand_end, custody_start, "
         "release, order_start, order_end, moved_area, risk_assessment)",
@@ -216,7 +222,7 @@ def test_every_event_problem_is_reported(people):
         "burglary_other, theft_of_vehicle, theft_from_vehicle, attempted_vehicle_theft, "
         "theft_shop, theft_other, criminal_damage, drugs, fraud, public_order, motoring, other)",
         "line 8, column offence_category: is required for charge events",
-        "line 8, column tics: 'two' is not a whole number of 0 or more",
+        "line 8, column tics: 'two' is not a whole number from 0 to 2,147,483,647",
         "line 9, column breach: 'yes' must be true or false",
         "line 9, column offence_date: cannot be after the event's date (2026-03-01)",
         "line 11, column event: repeats the row on line 10",
@@ -307,3 +313,65 @@ def test_unused_factory_offender_is_not_touched_by_another_schemes_import(people
     run(ImportKind.OFFENDERS, OFFENDERS_HEADER + "stockton,S-1,Dean,Smith,1990-04-01,M,,,\n")
     stranger.refresh_from_db()
     assert stranger.version == 1
+
+
+def test_a_scheme_without_a_coordinator_cannot_receive_new_records(other_scheme):
+    found = problems_of(
+        ImportKind.OFFENDERS, OFFENDERS_HEADER + "wakefield,W-1,A,B,1990-01-01,M,,,\n"
+    )
+    assert found == [
+        "line 2, column scheme: nobody could see the new record: the scheme has no "
+        "coordinator yet, so add one first"
+    ]
+
+
+def test_every_problem_is_reported_even_with_a_malformed_row(scheme):
+    text = OFFENDERS_HEADER + "stockton,S-1,Dean\n" + "stockton,S-2,Kelly,Jones,1985-02-30,Q,,,\n"
+    assert problems_of(ImportKind.OFFENDERS, text) == [
+        "line 2, column -: has 3 cells but the header has 9",
+        "line 3, column date_of_birth: '1985-02-30' is not a real date in the form YYYY-MM-DD",
+        "line 3, column gender: 'Q' is not a known code (use one of: M, F, X, U)",
+    ]
+
+
+def test_lines_are_counted_in_the_file_not_in_records(people):
+    text = "scheme,local_id,event,date,to_area\n"
+    text += 'stockton,S-1,moved_area,2026-01-01,"Leeds\nWest Yorkshire"\n'
+    text += "stockton,S-1,moved_area,2026-01-99,York\n"
+    assert problems_of(ImportKind.EVENTS, text) == [
+        "line 4, column date: '2026-01-99' is not a real date in the form YYYY-MM-DD"
+    ]
+
+
+def test_too_long_and_too_large_values_are_reported_not_crashed_on(people):
+    text = "scheme,local_id,event,date,case_ref,tics,offence_category\n"
+    text += f"stockton,S-1,conviction,2026-01-01,{'C' * 101},99999999999,fraud\n"
+    text += "stockton,S-1,conviction,2026-01-02,C1,\u00b2,fraud\n"
+    assert problems_of(ImportKind.EVENTS, text) == [
+        "line 2, column case_ref: must be 100 characters or fewer",
+        "line 2, column tics: '99999999999' is not a whole number from 0 to 2,147,483,647",
+        "line 3, column tics: '\u00b2' is not a whole number from 0 to 2,147,483,647",
+    ]
+    long_alias = OFFENDERS_HEADER + f"stockton,S-9,A,B,1990-01-01,M,,,{'x' * 201}\n"
+    assert problems_of(ImportKind.OFFENDERS, long_alias) == [
+        "line 2, column aliases: each name must be 200 characters or fewer"
+    ]
+
+
+def test_an_uploader_cannot_touch_records_not_shared_with_them(people, police_om, scheme):
+    """The coordinator's agency holds the grants here; the police officer's does not."""
+    from ppo.imports import ImportRejected as Rejected
+
+    events = "scheme,local_id,event,date\nstockton,S-1,arrest,2026-01-01\n"
+    with pytest.raises(Rejected) as rejected:
+        run(ImportKind.EVENTS, events, by=police_om)
+    assert [str(p) for p in rejected.value.problems] == [
+        "line 2, column local_id: no record you can see in 'stockton' has reference 'S-1'"
+    ]
+    with pytest.raises(Rejected) as rejected:
+        run(ImportKind.OFFENDERS, OFFENDERS_HEADER + "stockton,S-1,X,Y,1990-01-01,M,,,\n",
+            by=police_om)  # fmt: skip
+    assert [str(p) for p in rejected.value.problems] == [
+        "line 2, column local_id: this reference belongs to a record not shared with you"
+    ]
+    assert Offender.objects.get(local_id="S-1").first_name == "Dean"
