@@ -80,6 +80,9 @@ class OffenderFilter(serializers.Serializer):
     programme = serializers.ChoiceField(Programme.choices, required=False, default="")
     status = serializers.ChoiceField(Status.choices, required=False, default="")
     area = serializers.CharField(required=False, default="")
+    manager_id = serializers.IntegerField(
+        required=False, default=None, help_text="Only people this user is offender manager for"
+    )
 
 
 @extend_schema_view(
@@ -112,19 +115,23 @@ class OffenderViewSet(
 
     def create(self, request, *args, **kwargs):
         serializer = OffenderCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        valid = serializer.is_valid()
         scheme = (
             Scheme.objects.filter(
-                slug=data.pop("scheme"),
+                slug=str(request.data.get("scheme", "")),
                 agencies__memberships__user=request.user,
                 agencies__memberships__role__in=EDIT_ROLES,
             )
             .distinct()
             .first()
         )
+        errors = dict(serializer.errors)
         if scheme is None:
-            raise ValidationError({"scheme": ["You cannot add people to this scheme"]})
+            errors.setdefault("scheme", []).append("You cannot add people to this scheme")
+        if errors or not valid:
+            raise ValidationError(errors)
+        data = dict(serializer.validated_data)
+        data.pop("scheme")
         aliases = data.pop("aliases", [])
         data.pop("version", None)
         try:

@@ -17,7 +17,7 @@ from ppo.codes import (
 )
 from ppo.events import BOOLEAN_COLUMNS, DATE_COLUMNS, EVENT_SPECS, INTEGER_COLUMNS
 from ppo.identifiers import crn_normalise, nomis_normalise, pnc_normalise
-from ppo.models import Agency, ImportKind, Membership, Scheme
+from ppo.models import Agency, Event, ImportKind, Membership, Scheme
 
 # One message for every failed sign-in, so the page never reveals whether an email address
 # has an account (or whether that account is disabled).
@@ -163,7 +163,8 @@ class EventForm(forms.Form):
 
     date = govuk.DateField(label="Date", help_text="For example, 5 1 2026")
     reference = forms.CharField(
-        label="Reference in the source system", required=False, max_length=100,
+        label="Reference in the source system", required=False,
+        max_length=Event._meta.get_field("reference").max_length,
         help_text="Optional: the crime, custody or case number this came from.",
     )  # fmt: skip
 
@@ -204,7 +205,10 @@ def _event_field(column: str, *, required: bool) -> forms.Field:
         return forms.ChoiceField(
             label=label, choices=govuk.optional_choices(choices), required=False
         )
-    return forms.CharField(label=label, required=required, max_length=200, error_messages=messages)
+    max_length = Event._meta.get_field(column).max_length
+    return forms.CharField(
+        label=label, required=required, max_length=max_length, error_messages=messages
+    )
 
 
 class LookupForm(forms.Form):

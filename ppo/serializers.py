@@ -1,6 +1,7 @@
 """REST serializers for the register. Validation of identifiers and events is shared with
 the forms and the import (ppo/identifiers.py, ppo/events.py); writes go through services."""
 
+from django.utils import timezone
 from rest_framework import serializers
 
 from ppo.codes import EventKind, Status
@@ -75,6 +76,11 @@ class OffenderSerializer(serializers.ModelSerializer):
     validate_pnc_id = _normalising(pnc_normalise)
     validate_nomis_number = _normalising(nomis_normalise)
     validate_crn = _normalising(crn_normalise)
+
+    def validate_date_of_birth(self, value):
+        if value > timezone.localdate():
+            raise serializers.ValidationError("Date of birth must be in the past")
+        return value
 
 
 class OffenderCreateSerializer(OffenderSerializer):

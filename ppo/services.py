@@ -258,6 +258,12 @@ def offender_access_revoke(*, offender: Offender, agency: Agency, by: User) -> N
     ).delete()
     if removed:
         GrantChange.objects.create(offender=offender, agency=agency, granted=False, by=by)
+        # A manager whose agency can no longer see the record cannot go on managing it.
+        OffenderManagerAssignment.objects.filter(
+            Q(end_date__isnull=True) | Q(end_date__gt=timezone.localdate()),
+            offender=offender,
+            agency=agency,
+        ).update(end_date=timezone.localdate())
 
 
 @transaction.atomic
@@ -279,6 +285,8 @@ def offender_manager_assign(
         raise ValidationError(
             {"manager": ["Choose an offender manager from an agency that can see this record"]}
         )
+    # One coordinator at a time: two saving at once would leave two open assignments.
+    Offender.objects.select_for_update().filter(pk=offender.pk).first()
     current = OffenderManagerAssignment.objects.filter(
         Q(end_date__isnull=True) | Q(end_date__gt=on), offender=offender, start_date__lte=on
     )

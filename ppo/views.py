@@ -287,7 +287,8 @@ def offender_access(request, pk: int):
 
 def lookup(request):
     _require_role(request.user, LOOKUP_ROLES)
-    form = LookupForm(request.GET or None)
+    # POST keeps the PNC ID, name and date of birth out of URLs, server logs and history.
+    form = LookupForm(posted(request))
     answer = None
     if form.is_valid():
         answer = lookup_run(by=request.user, on=timezone.localdate(), **form.cleaned_data)

@@ -107,7 +107,10 @@ def test_create_refuses_a_future_birth_date_and_an_unknown_scheme(api, police_om
     response = api.post("/api/v1/offenders/", {**person, "scheme": "stockton"}, format="json")
     assert response.json() == {"date_of_birth": ["Date of birth must be in the past"]}
     response = api.post("/api/v1/offenders/", {**person, "scheme": "wakefield"}, format="json")
-    assert response.json() == {"scheme": ["You cannot add people to this scheme"]}
+    assert response.json() == {
+        "scheme": ["You cannot add people to this scheme"],
+        "date_of_birth": ["Date of birth must be in the past"],
+    }
 
 
 def test_create_then_update_with_optimistic_locking(api, police_om):
@@ -212,3 +215,37 @@ def test_list_query_count_does_not_grow_with_rows(
     with django_assert_max_num_queries(10):
         response = api.get("/api/v1/offenders/")
     assert response.json()["count"] == 25
+
+
+def test_create_lists_scheme_and_field_problems_together(api, police_om):
+    api.force_authenticate(police_om)
+    response = api.post(
+        "/api/v1/offenders/",
+        {"scheme": "wakefield", "local_id": "W-1", "first_name": "A", "last_name": "B",
+         "date_of_birth": "2090-01-01", "gender": "M", "pnc_id": "2004/0012345E"},
+        format="json",
+    )  # fmt: skip
+    assert set(response.json()) == {"scheme", "date_of_birth", "pnc_id"}
+
+
+def test_duplicate_reference_is_a_field_error(api, dean, police_om):
+    api.force_authenticate(police_om)
+    response = api.post(
+        "/api/v1/offenders/",
+        {"scheme": "stockton", "local_id": "S-1", "first_name": "A", "last_name": "B",
+         "date_of_birth": "1990-01-01", "gender": "M"},
+        format="json",
+    )  # fmt: skip
+    assert response.json() == {"local_id": ["This scheme already has someone with this reference"]}
+
+
+def test_list_filters_by_offender_manager(api, dean, police_om):
+    from ppo.models import OffenderManagerAssignment
+
+    OffenderManagerAssignment.objects.create(
+        offender=dean, manager=police_om, agency=police_om.memberships.get().agency,
+        start_date=date(2025, 1, 1),
+    )  # fmt: skip
+    api.force_authenticate(police_om)
+    assert api.get("/api/v1/offenders/", {"manager_id": police_om.pk}).json()["count"] == 1
+    assert api.get("/api/v1/offenders/", {"manager_id": 999999}).json()["count"] == 0

@@ -238,11 +238,11 @@ def test_lookup_answers_on_list_with_manager_contact(client, dean, police_om, cu
         start_date=date(2025, 1, 1),
     )  # fmt: skip
     client.force_login(custody_officer)
-    content = client.get(reverse("lookup"), {"pnc_id": "04/12345D"}).content.decode()
+    content = client.post(reverse("lookup"), {"pnc_id": "04/12345D"}).content.decode()
     assert "On a list" in content
     assert police_om.email in content
     assert "Catch and convict" in content
-    by_alias = client.get(
+    by_alias = client.post(
         reverse("lookup"),
         {"first_name": "deano", "last_name": "SMITH", "date_of_birth_day": "1",
          "date_of_birth_month": "4", "date_of_birth_year": "1990"},
@@ -257,7 +257,7 @@ def test_lookup_gives_the_same_answer_for_no_match_and_not_on_a_list(client, dea
     client.force_login(custody_officer)
 
     def answer(pnc):
-        response = client.get(reverse("lookup"), {"pnc_id": pnc})
+        response = client.post(reverse("lookup"), {"pnc_id": pnc})
         content = response.content.decode()
         return content.split('data-testid="lookup-answer"')[1].split("Check someone else")[0]
 
@@ -269,7 +269,7 @@ def test_lookup_gives_the_same_answer_for_no_match_and_not_on_a_list(client, dea
 
 def test_lookup_asks_for_enough_to_go_on(client, custody_officer):
     client.force_login(custody_officer)
-    content = client.get(reverse("lookup"), {"first_name": "Dean"}).content.decode()
+    content = client.post(reverse("lookup"), {"first_name": "Dean"}).content.decode()
     assert "Enter the last name" in content
     assert "Enter the date of birth" in content
     assert not LookupLog.objects.exists()
@@ -361,3 +361,20 @@ def test_an_empty_submission_shows_its_errors(client, police_om, scheme):
     content = client.post(reverse("offender-create"), {}).content.decode()
     assert "Enter the scheme reference" in content
     assert not Offender.objects.exists()
+
+
+def test_removing_an_agencys_access_ends_its_managers_assignment(dean, police_om, coordinator):
+    from ppo.services import offender_access_revoke, offender_manager_assign
+
+    police = police_om.memberships.get().agency
+    offender_manager_assign(
+        offender=dean, manager=police_om, agency=police, by=coordinator, on=date(2026, 1, 1)
+    )
+    offender_access_revoke(offender=dean, agency=police, by=coordinator)
+    assert OffenderManagerAssignment.objects.get().end_date == timezone.localdate()
+
+
+def test_lookup_details_are_never_put_in_the_address(client, custody_officer):
+    client.force_login(custody_officer)
+    client.get(reverse("lookup"), {"pnc_id": "2004/0012345D"})
+    assert not LookupLog.objects.exists()
