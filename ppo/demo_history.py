@@ -27,6 +27,7 @@ from ppo.identifiers import name_key, pnc_check_character
 from ppo.models import (
     Agency,
     Event,
+    GrantChange,
     Offender,
     OffenderAlias,
     OffenderGroupObjectPermission,
@@ -104,7 +105,7 @@ class _Person:
 
     def simulate(self, start: date) -> None:
         rng, end = self.rng, self.today
-        mean_gap = 21 if self.ppo else 30
+        mean_gap = 21 if self.ppo else 24
         t = start + timedelta(days=rng.randint(0, 60))
         cases = 0
         while True:
@@ -206,7 +207,7 @@ def generate(
     now = timezone.now()
     view = Permission.objects.get(codename=VIEW_OFFENDER, content_type__app_label="ppo")
     models = (Offender, OffenderAlias, Event, ProgrammeMembership,
-              OffenderManagerAssignment, OffenderGroupObjectPermission)  # fmt: skip
+              OffenderManagerAssignment, OffenderGroupObjectPermission, GrantChange)  # fmt: skip
     with transaction.atomic():
         with connection.cursor() as cursor:
             for model in models:
@@ -238,6 +239,7 @@ def generate(
                 _memberships(rng, tables, pk, person, scheme_staff, start, today)
                 for agency in scheme_staff.granted_agencies:
                     tables.add(OffenderGroupObjectPermission, (agency.group_id, view.pk, pk))
+                    tables.add(GrantChange, (pk, agency.pk, True, None, now))
         counts = _copy(tables)
     return counts
 
@@ -287,6 +289,7 @@ _COLUMNS = {
     OffenderManagerAssignment: ("id", "offender_id", "manager_id", "agency_id", "start_date",
                                 "end_date"),
     OffenderGroupObjectPermission: ("id", "group_id", "permission_id", "content_object_id"),
+    GrantChange: ("id", "offender_id", "agency_id", "granted", "by_id", "at"),
 }  # fmt: skip
 
 
