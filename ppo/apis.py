@@ -14,6 +14,7 @@ from ppo.lookup import lookup_run
 from ppo.models import EDIT_ROLES, LOOKUP_ROLES, REGISTER_ROLES, Membership, Scheme
 from ppo.selectors import (
     can_edit_offender,
+    coordinates_scheme,
     memberships_of,
     offender_for,
     offender_page,
@@ -27,7 +28,12 @@ from ppo.serializers import (
     OffenderSerializer,
     ProgrammeMembershipSerializer,
 )
-from ppo.services import event_record, offender_create, offender_update
+from ppo.services import (
+    event_record,
+    offender_create,
+    offender_update,
+    programme_membership_record,
+)
 
 
 class MembershipSerializer(serializers.Serializer):
@@ -167,11 +173,37 @@ class OffenderViewSet(
         fresh = offender_page(user=request.user, pk=offender.pk, on=timezone.localdate())
         return Response(OffenderSerializer(fresh).data)
 
-    @extend_schema(responses=ProgrammeMembershipSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @extend_schema(methods=["GET"], responses=ProgrammeMembershipSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request=ProgrammeMembershipSerializer,
+        responses={201: ProgrammeMembershipSerializer},
+        description="Coordinators of the person's scheme record a membership, checked as "
+        "programmes.csv is.",
+    )
+    @action(detail=True, methods=["get", "post"])
     def memberships(self, request, pk=None):
         offender = self.get_object()
-        return Response(ProgrammeMembershipSerializer(offender.memberships.all(), many=True).data)
+        if request.method == "GET":
+            return Response(
+                ProgrammeMembershipSerializer(offender.memberships.all(), many=True).data
+            )
+        if not coordinates_scheme(user=request.user, scheme=offender.scheme):
+            raise PermissionDenied("Only the scheme's coordinators record memberships.")
+        serializer = ProgrammeMembershipSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        try:
+            membership = programme_membership_record(
+                offender=offender,
+                by=request.user,
+                programme=data.pop("programme"),
+                start_date=data.pop("start_date"),
+                values=data,
+            )
+        except DjangoValidationError as error:
+            raise _service_errors(error) from error
+        return Response(ProgrammeMembershipSerializer(membership).data, status=201)
 
 
 class OffenderEventsApi(generics.ListCreateAPIView):

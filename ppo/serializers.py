@@ -29,6 +29,9 @@ class ProgrammeMembershipSerializer(serializers.ModelSerializer):
             "id", "programme", "start_date", "end_date", "strand", "referral_source",
             "exit_reason", "exit_destination",
         ]  # fmt: skip
+        read_only_fields = ["id"]
+        # Checked by the service, with the other membership rules, as for imports.
+        validators = []
 
 
 class ManagerSerializer(serializers.ModelSerializer):

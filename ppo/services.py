@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
-from ppo.codes import EventKind
+from ppo.codes import EventKind, Programme
 from ppo.events import NULLABLE_EVENT_COLUMNS, event_problems
 from ppo.identifiers import name_key
 from ppo.models import (
@@ -24,6 +24,7 @@ from ppo.models import (
     OffenderAlias,
     OffenderGroupObjectPermission,
     OffenderManagerAssignment,
+    ProgrammeMembership,
     Role,
     Scheme,
     User,
@@ -297,3 +298,33 @@ def offender_manager_assign(
     return OffenderManagerAssignment.objects.create(
         offender=offender, manager=manager, agency=agency, start_date=on
     )
+
+
+@transaction.atomic
+def programme_membership_record(
+    *, offender: Offender, by: User, programme: str, start_date: date, values: dict
+) -> ProgrammeMembership:
+    """Record a programme membership as programmes.csv would (the same checks). Selection
+    panels (a later issue) will open and close PPO memberships through their decisions."""
+    membership = ProgrammeMembership(
+        offender=offender, programme=programme, start_date=start_date, **values
+    )
+    errors: dict[str, list[str]] = {}
+    end = values.get("end_date")
+    if end and end < start_date:
+        errors["end_date"] = ["The end date cannot be before the start date"]
+    if values.get("strand") and programme != Programme.PPO:
+        errors["strand"] = ["A strand is only for PPO memberships"]
+    for field in ("exit_reason", "exit_destination"):
+        if values.get(field) and not end:
+            errors[field] = ["Only an ended membership has an exit: give the end date"]
+    if ProgrammeMembership.objects.filter(
+        offender=offender, programme=programme, start_date=start_date
+    ).exists():
+        errors.setdefault("start_date", []).append(
+            "This membership is already recorded with this start date"
+        )
+    if errors:
+        raise ValidationError(errors)
+    membership.save()
+    return membership

@@ -249,3 +249,27 @@ def test_list_filters_by_offender_manager(api, dean, police_om):
     api.force_authenticate(police_om)
     assert api.get("/api/v1/offenders/", {"manager_id": police_om.pk}).json()["count"] == 1
     assert api.get("/api/v1/offenders/", {"manager_id": 999999}).json()["count"] == 0
+
+
+def test_coordinators_record_memberships_others_may_not(api, dean, coordinator, police_om):
+    from ppo.services import offender_access_grant
+
+    offender_access_grant(offenders=[dean], agency=coordinator.memberships.get().agency, by=None)
+    url = f"/api/v1/offenders/{dean.pk}/memberships/"
+    api.force_authenticate(police_om)
+    assert api.post(url, {"programme": "PPO", "start_date": "2026-01-01"}).status_code == 403
+    api.force_authenticate(coordinator)
+    bad = api.post(
+        url, {"programme": "IOM", "start_date": "2026-01-01", "end_date": "2025-01-01",
+              "strand": "catch_convict", "exit_reason": "other"}, format="json",
+    )  # fmt: skip
+    assert bad.status_code == 400
+    assert set(bad.json()) == {"end_date", "strand"}
+    good = api.post(
+        url, {"programme": "PPO", "start_date": "2026-01-01", "strand": "catch_convict",
+              "referral_source": "cjit"}, format="json",
+    )  # fmt: skip
+    assert good.status_code == 201
+    assert api.get(url).json()[0]["referral_source"] == "cjit"
+    again = api.post(url, {"programme": "PPO", "start_date": "2026-01-01"}, format="json")
+    assert "start_date" in again.json()
