@@ -105,7 +105,7 @@ class _Person:
 
     def simulate(self, start: date) -> None:
         rng, end = self.rng, self.today
-        mean_gap = 21 if self.ppo else 24
+        mean_gap = 18 if self.ppo else 20
         t = start + timedelta(days=rng.randint(0, 60))
         cases = 0
         while True:
