@@ -11,14 +11,16 @@ from rest_framework.views import APIView
 from ppo.codes import Programme, Status
 from ppo.events import EXTRA_COLUMNS
 from ppo.lookup import lookup_run
-from ppo.models import EDIT_ROLES, LOOKUP_ROLES, REGISTER_ROLES, Membership, Scheme
+from ppo.models import LOOKUP_ROLES, REGISTER_ROLES
 from ppo.selectors import (
     can_edit_offender,
     coordinates_scheme,
+    holds_role,
     memberships_of,
     offender_for,
     offender_page,
     register_search,
+    schemes_editable_by,
 )
 from ppo.serializers import (
     EventSerializer,
@@ -69,7 +71,7 @@ class RegisterRole(BasePermission):
     """Only roles that read records reach the register API; others get 404 (deny by default)."""
 
     def has_permission(self, request, view):
-        if not Membership.objects.filter(user=request.user, role__in=REGISTER_ROLES).exists():
+        if not holds_role(user=request.user, roles=REGISTER_ROLES):
             raise NotFound
         return True
 
@@ -123,12 +125,8 @@ class OffenderViewSet(
         serializer = OffenderCreateSerializer(data=request.data)
         valid = serializer.is_valid()
         scheme = (
-            Scheme.objects.filter(
-                slug=str(request.data.get("scheme", "")),
-                agencies__memberships__user=request.user,
-                agencies__memberships__role__in=EDIT_ROLES,
-            )
-            .distinct()
+            schemes_editable_by(user=request.user)
+            .filter(slug=str(request.data.get("scheme", "")))
             .first()
         )
         errors = dict(serializer.errors)
@@ -246,7 +244,7 @@ class LookupApi(APIView):
 
     @extend_schema(request=LookupRequestSerializer, responses=LookupAnswerSerializer)
     def post(self, request):
-        if not Membership.objects.filter(user=request.user, role__in=LOOKUP_ROLES).exists():
+        if not holds_role(user=request.user, roles=LOOKUP_ROLES):
             raise NotFound
         query = LookupRequestSerializer(data=request.data)
         query.is_valid(raise_exception=True)

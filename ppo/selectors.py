@@ -8,7 +8,6 @@ from django.http import Http404
 from ppo.identifiers import name_key, pnc_normalise
 from ppo.models import (
     EDIT_ROLES,
-    LOOKUP_ROLES,
     Agency,
     Event,
     ImportRun,
@@ -152,10 +151,6 @@ def agencies_with_access(*, offender: Offender) -> QuerySet[Agency]:
     ).order_by("name")
 
 
-def can_use_lookup(*, user: User) -> bool:
-    return Membership.objects.filter(user=user, role__in=LOOKUP_ROLES).exists()
-
-
 def current_manager_assignments(on: date) -> Prefetch:
     """Prefetch each offender's offender manager assignments open on `on`, with the user."""
     return Prefetch(
@@ -282,3 +277,15 @@ def assignable_managers(*, offender: Offender) -> QuerySet[Membership]:
         .select_related("user", "agency")
         .order_by("user__full_name")
     )
+
+
+def holds_role(*, user: User, roles) -> bool:
+    """Whether the user holds any of `roles` in any agency."""
+    return Membership.objects.filter(user=user, role__in=roles).exists()
+
+
+def schemes_editable_by(*, user: User) -> QuerySet[Scheme]:
+    """Schemes where the user may add people: an offender manager or coordinator there."""
+    return Scheme.objects.filter(
+        agencies__memberships__user=user, agencies__memberships__role__in=EDIT_ROLES
+    ).distinct()

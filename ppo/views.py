@@ -26,19 +26,21 @@ from ppo.forms import (
 from ppo.govuk import posted, uploaded
 from ppo.imports import ImportRejected, csv_import
 from ppo.lookup import lookup_run
-from ppo.models import EDIT_ROLES, LOOKUP_ROLES, REGISTER_ROLES, Membership, Scheme
+from ppo.models import LOOKUP_ROLES, REGISTER_ROLES
 from ppo.selectors import (
     agencies_with_access,
     assignable_managers,
     can_edit_offender,
     coordinates_scheme,
     grantable_agencies,
+    holds_role,
     offender_for,
     offender_page,
     recent_imports,
     register_filter_options,
     register_search,
     schemes_coordinated_by,
+    schemes_editable_by,
 )
 from ppo.services import (
     event_record,
@@ -93,7 +95,7 @@ PAGE_SIZE = 50
 
 def _require_role(user, roles) -> None:
     """A page for other roles is a 404: deny by default, and do not confirm it exists."""
-    if not Membership.objects.filter(user=user, role__in=roles).exists():
+    if not holds_role(user=user, roles=roles):
         raise Http404
 
 
@@ -124,7 +126,7 @@ def offender_list(request):
             "areas": options["areas"],
             "managers": options["managers"],
             "query": query.urlencode(),
-            "can_add": _edit_schemes(request.user).exists(),
+            "can_add": schemes_editable_by(user=request.user).exists(),
             "today": today,
         },
     )
@@ -173,7 +175,7 @@ def offender_manager(request, pk: int):
 
 
 def offender_create_view(request):
-    schemes = _edit_schemes(request.user)
+    schemes = schemes_editable_by(user=request.user)
     if not schemes.exists():
         raise Http404
     form = OffenderForm(posted(request))
@@ -326,12 +328,6 @@ def import_upload(request):
 
 def _int_or_none(value: str) -> int | None:
     return int(value) if value.isdigit() else None
-
-
-def _edit_schemes(user):
-    return Scheme.objects.filter(
-        agencies__memberships__user=user, agencies__memberships__role__in=EDIT_ROLES
-    ).distinct()
 
 
 def _add_errors(form, error: ValidationError) -> None:
