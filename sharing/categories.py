@@ -74,10 +74,25 @@ def default_allows(agency_type: str, category: Category) -> bool:
     return True
 
 
-def default_rules() -> set[tuple[str, str]]:
-    """The default protocol as (agency type, category) pairs."""
+# Shared without consent by default: who the person is, with every agency the record is
+# shared with (a partner cannot work with someone unnamed), and the criminal justice
+# categories between criminal justice agencies (Crime and Disorder Act 1998 s115).
+_GATEWAY_CATEGORIES = {
+    Category.OFFENDING, Category.INTELLIGENCE, Category.CUSTODY, Category.SUPERVISION,
+    Category.RISK,
+}  # fmt: skip
+
+
+def default_needs_consent(agency_type: str, category: Category) -> bool:
+    if category == Category.IDENTITY:
+        return False
+    return not (agency_type in _CRIMINAL_JUSTICE and category in _GATEWAY_CATEGORIES)
+
+
+def default_rules() -> dict[tuple[str, str], bool]:
+    """The default protocol: (agency type, category) -> whether consent is needed."""
     return {
-        (agency_type, category.value)
+        (agency_type, category.value): default_needs_consent(agency_type, category)
         for agency_type in AgencyType.values
         for category in Category
         if default_allows(agency_type, category)

@@ -49,26 +49,38 @@ class ConsentForm(forms.Form):
         self.fields["agencies"].queryset = agencies
 
 
+NOT_SHARED, WITH_CONSENT, ALWAYS = "no", "consent", "always"
+PROTOCOL_CHOICES = [
+    (NOT_SHARED, "Not shared"),
+    (WITH_CONSENT, "With consent"),
+    (ALWAYS, "Without consent"),
+]
+
+
 class ProtocolForm(forms.Form):
-    """One checkbox per (agency type, category): ticked means that type of agency may see
-    that category. Field names are "<agency type>__<category>"."""
+    """One choice per (agency type, category): not shared, shared with the person's consent,
+    or shared without it (a legal gateway). Field names are "<agency type>__<category>"."""
 
     note = forms.CharField(
         label="What has changed and why", max_length=500,
         error_messages={"required": "Say what has changed and why"},
     )  # fmt: skip
 
-    def __init__(self, *args, allowed: set[tuple[str, str]], **kwargs):
+    def __init__(self, *args, allowed: dict[tuple[str, str], bool], **kwargs):
         super().__init__(*args, **kwargs)
         for agency_type in AgencyType.values:
             for category in Category.values:
-                self.fields[f"{agency_type}__{category}"] = forms.BooleanField(
-                    required=False, initial=(agency_type, category) in allowed
+                pair = (agency_type, category)
+                initial = NOT_SHARED
+                if pair in allowed:
+                    initial = WITH_CONSENT if allowed[pair] else ALWAYS
+                self.fields[f"{agency_type}__{category}"] = forms.ChoiceField(
+                    choices=PROTOCOL_CHOICES, initial=initial, required=False
                 )
 
-    def rules(self) -> set[tuple[str, str]]:
+    def rules(self) -> dict[tuple[str, str], bool]:
         return {
-            tuple(name.split("__", 1))
+            tuple(name.split("__", 1)): value == WITH_CONSENT
             for name, value in self.cleaned_data.items()
-            if name != "note" and value
+            if name != "note" and value in (WITH_CONSENT, ALWAYS)
         }

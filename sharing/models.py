@@ -36,11 +36,15 @@ class Protocol(models.Model):
 
 
 class ProtocolRule(models.Model):
-    """A protocol allows an agency type to see a category (absent = not allowed)."""
+    """A protocol allows an agency type to see a category (absent = not allowed), either only
+    with the person's consent (or a recorded disclosure), or without it where a legal gateway
+    covers all such sharing (Crime and Disorder Act 1998 s115 between criminal justice
+    agencies, say)."""
 
     protocol = models.ForeignKey(Protocol, on_delete=models.CASCADE, related_name="rules")
     agency_type = models.CharField(max_length=20, choices=AgencyType.choices)
     category = models.CharField(max_length=30, choices=Category.choices)
+    needs_consent = models.BooleanField(default=True)
 
     class Meta:
         constraints = [

@@ -10,12 +10,13 @@ def protocol_in_force(*, scheme: Scheme) -> Protocol | None:
     return Protocol.objects.filter(scheme=scheme).prefetch_related("rules").first()
 
 
-def protocol_rules(*, scheme: Scheme) -> set[tuple[str, str]]:
-    """(agency type, category) pairs the scheme's protocol allows (the default if none)."""
+def protocol_rules(*, scheme: Scheme) -> dict[tuple[str, str], bool]:
+    """(agency type, category) -> needs consent, for what the scheme's protocol allows (the
+    default if it has none)."""
     protocol = protocol_in_force(scheme=scheme)
     if protocol is None:
         return default_rules()
-    return {(rule.agency_type, rule.category) for rule in protocol.rules.all()}
+    return {(rule.agency_type, rule.category): rule.needs_consent for rule in protocol.rules.all()}
 
 
 def consent_history(*, offender: Offender):

@@ -20,10 +20,10 @@ LEDGER_LOCK = 0x5350_4C45  # "SPLE"
 
 @transaction.atomic
 def protocol_save(
-    *, scheme: Scheme, rules: set[tuple[str, str]], by: User | None, note: str = ""
+    *, scheme: Scheme, rules: dict[tuple[str, str], bool], by: User | None, note: str = ""
 ) -> Protocol:
-    """Save a new version of the scheme's protocol allowing exactly `rules`
-    ((agency type, category) pairs). Earlier versions stay as they were."""
+    """Save a new version of the scheme's protocol allowing exactly `rules`: (agency type,
+    category) -> whether sharing needs consent. Earlier versions stay as they were."""
     unknown = {
         pair for pair in rules if pair[0] not in AgencyType.values or pair[1] not in Category.values
     }
@@ -34,8 +34,10 @@ def protocol_save(
         scheme=scheme, version=(latest.version + 1) if latest else 1, created_by=by, note=note
     )
     ProtocolRule.objects.bulk_create(
-        ProtocolRule(protocol=protocol, agency_type=agency_type, category=category)
-        for agency_type, category in sorted(rules)
+        ProtocolRule(
+            protocol=protocol, agency_type=agency_type, category=category, needs_consent=consent
+        )
+        for (agency_type, category), consent in sorted(rules.items())
     )
     return protocol
 
