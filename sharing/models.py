@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
-from ppo.models import AgencyType, Offender, Scheme
+from ppo.models import Agency, AgencyType, Offender, Scheme
 from sharing.categories import Category
 
 
@@ -106,3 +106,42 @@ class ConsentEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.offender} from {self.effective_date}"
+
+
+class Gateway(models.TextChoices):
+    CDA_S115 = "cda_1998_s115", "Crime and Disorder Act 1998, section 115"
+    DPA_CRIME = (
+        "dpa_2018_crime",
+        "Data Protection Act 2018: prevention or detection of crime",
+    )
+
+
+class Disclosure(models.Model):
+    """Sharing without consent: an authoriser decided that not sharing these categories with
+    this agency would prejudice the prevention or detection of crime. It acts as consent for
+    that scope from when it is recorded until `expires_on` (sharing stops that day).
+    Append-only, like the consent ledger."""
+
+    offender = models.ForeignKey(Offender, on_delete=models.PROTECT, related_name="disclosures")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    categories = ArrayField(models.CharField(max_length=30, choices=Category.choices))
+    gateway = models.CharField(max_length=20, choices=Gateway.choices)
+    reason = models.TextField(help_text="Why sharing is necessary without consent.")
+    expires_on = models.DateField()
+    authorised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-recorded_at"]
+        indexes = [models.Index(fields=["offender", "agency"], name="disclosure_offender_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(categories=[]), name="disclosure_has_categories"
+            ),
+            models.CheckConstraint(condition=~models.Q(reason=""), name="disclosure_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Disclosure to {self.agency} about {self.offender}"

@@ -8,10 +8,17 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ppo.models import Agency, AgencyType, Offender, Scheme, User
+from ppo.models import Agency, AgencyType, Membership, Offender, Role, Scheme, User
 from sharing.categories import Category
 from sharing.ledger import GENESIS, entry_hash
-from sharing.models import ConsentEntry, ConsentKind, Protocol, ProtocolRule
+from sharing.models import (
+    ConsentEntry,
+    ConsentKind,
+    Disclosure,
+    Gateway,
+    Protocol,
+    ProtocolRule,
+)
 
 # Serialises appends to the ledger, so two consents recorded at once cannot both claim the
 # same previous row and fork the hash chain.
@@ -107,3 +114,43 @@ def consent_record(
     entry.hash = entry_hash(entry)
     entry.save()
     return entry
+
+
+@transaction.atomic
+def disclosure_record(
+    *,
+    offender: Offender,
+    agency: Agency,
+    categories: list[str],
+    gateway: str,
+    reason: str,
+    expires_on: date | None,
+    by: User,
+) -> Disclosure:
+    """Record a disclosure without consent. Only an authoriser in the person's scheme may;
+    checks everything first and raises ValidationError by field, writing nothing."""
+    errors: dict[str, list[str]] = {}
+    authorised = Membership.objects.filter(
+        user=by, role=Role.AUTHORISER, agency__scheme=offender.scheme
+    ).exists()
+    if not authorised:
+        errors["__all__"] = ["Only an authoriser in this scheme can record a disclosure"]
+    if not categories:
+        errors["categories"] = ["Select the information to disclose"]
+    if gateway not in Gateway.values:
+        errors["gateway"] = ["Select the legal gateway"]
+    if not reason.strip():
+        errors["reason"] = ["Explain why sharing without consent is necessary"]
+    if expires_on is None or expires_on <= timezone.localdate():
+        errors["expires_on"] = ["The date sharing stops must be in the future"]
+    if errors:
+        raise ValidationError(errors)
+    return Disclosure.objects.create(
+        offender=offender,
+        agency=agency,
+        categories=sorted(set(categories)),
+        gateway=gateway,
+        reason=reason.strip(),
+        expires_on=expires_on,
+        authorised_by=by,
+    )

@@ -1,0 +1,154 @@
+"""Effective access: grant AND protocol AND (no consent needed, or consent, or disclosure),
+for each persona x category x consent state."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from ppo.services import offender_access_grant, offender_create
+from sharing.access import record_access
+from sharing.categories import Category, default_rules
+from sharing.models import ConsentKind, Disclosure, Gateway
+from sharing.services import consent_record, disclosure_record
+from tests.factories import OffenderFactory
+
+pytestmark = pytest.mark.django_db
+
+STATES = ["none", "given", "refused", "withdrawn", "disclosure_active", "disclosure_expired"]
+EVERYONE = ["police", "cjit", "housing", "probation", "local_authority"]
+
+
+@pytest.fixture
+def record(scheme, police_om, cjit_worker, housing_officer, coordinator):
+    person = offender_create(
+        scheme=scheme, by=police_om,
+        fields={"local_id": "S-1", "first_name": "Dean", "last_name": "Smith",
+                "date_of_birth": date(1990, 4, 1), "gender": "M"},
+        aliases=[],
+    )  # fmt: skip
+    for persona in (cjit_worker, housing_officer):
+        offender_access_grant(
+            offenders=[person], agency=persona.memberships.get().agency, by=coordinator
+        )
+    return person
+
+
+def _set_state(state, record, recorder, authoriser, agencies):
+    everything = list(Category.values)
+    decided = timezone.localdate() - timedelta(days=30)
+    if state in ("given", "withdrawn"):
+        consent_record(
+            offender=record, kind=ConsentKind.GIVEN, agency_types=EVERYONE, agencies=[],
+            categories=everything, effective_date=decided, review_date=None, by=recorder,
+        )  # fmt: skip
+    if state == "withdrawn":
+        consent_record(
+            offender=record, kind=ConsentKind.WITHDRAWN, agency_types=EVERYONE, agencies=[],
+            categories=everything, effective_date=decided + timedelta(days=1),
+            review_date=None, by=recorder,
+        )  # fmt: skip
+    if state.startswith("disclosure") or state == "refused":
+        consent_record(
+            offender=record, kind=ConsentKind.REFUSED, agency_types=EVERYONE, agencies=[],
+            categories=everything, effective_date=decided, review_date=None, by=recorder,
+        )  # fmt: skip
+    for agency in agencies if state.startswith("disclosure") else []:
+        if state == "disclosure_active":
+            disclosure_record(
+                offender=record, agency=agency, categories=everything,
+                gateway=Gateway.CDA_S115, reason="Prevent further burglaries",
+                expires_on=timezone.localdate() + timedelta(days=30), by=authoriser,
+            )  # fmt: skip
+        else:
+            # An expired disclosure cannot be recorded through the service (its end must be in
+            # the future); one recorded earlier that has since expired looks like this.
+            Disclosure.objects.create(
+                offender=record, agency=agency, categories=everything,
+                gateway=Gateway.CDA_S115, reason="Earlier risk", authorised_by=authoriser,
+                expires_on=timezone.localdate(),
+            )  # fmt: skip
+
+
+def _expected(agency_type, state):
+    shown = set()
+    for (rule_type, category), needs_consent in default_rules().items():
+        if rule_type != agency_type:
+            continue
+        if not needs_consent or state in ("given", "disclosure_active"):
+            shown.add(category)
+    return shown
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_persona_by_category_by_consent_state(
+    state, record, police_om, cjit_worker, housing_officer, authoriser, no_role_user
+):
+    personas = {"police": police_om, "cjit": cjit_worker, "housing": housing_officer}
+    agencies = [persona.memberships.get().agency for persona in personas.values()]
+    _set_state(state, record, police_om, authoriser, agencies)
+    today = timezone.localdate()
+    for agency_type, persona in personas.items():
+        access = record_access(user=persona, offenders=[record], on=today)[record.pk]
+        assert set(access.categories) == _expected(agency_type, state), (agency_type, state)
+    assert record_access(user=no_role_user, offenders=[record], on=today)[record.pk].categories == (
+        frozenset()
+    )
+
+
+def test_the_cjit_worker_sees_clinical_detail_only_with_consent(
+    record, cjit_worker, housing_officer, police_om
+):
+    today = timezone.localdate()
+    clinical = Category.TREATMENT_CLINICAL
+    assert not record_access(user=cjit_worker, offenders=[record], on=today)[record.pk].shows(
+        clinical
+    )
+    consent_record(
+        offender=record, kind=ConsentKind.GIVEN, agency_types=["cjit", "housing"], agencies=[],
+        categories=[clinical, Category.TREATMENT_ENGAGEMENT], effective_date=today,
+        review_date=None, by=police_om,
+    )  # fmt: skip
+    cjit = record_access(user=cjit_worker, offenders=[record], on=today)[record.pk]
+    housing = record_access(user=housing_officer, offenders=[record], on=today)[record.pk]
+    assert cjit.shows(clinical)
+    assert cjit.shows_event("drug_test")
+    assert not housing.shows(clinical)
+    assert housing.shows(Category.TREATMENT_ENGAGEMENT)
+    assert "Treatment: clinical detail" in housing.withheld
+
+
+def test_consent_to_a_named_agency_covers_only_that_agency(record, cjit_worker, police_om):
+    today = timezone.localdate()
+    cjit = cjit_worker.memberships.get().agency
+    consent_record(
+        offender=record, kind=ConsentKind.GIVEN, agency_types=[], agencies=[cjit],
+        categories=[Category.HEALTH], effective_date=today, review_date=None, by=police_om,
+    )  # fmt: skip
+    assert record_access(user=cjit_worker, offenders=[record], on=today)[record.pk].shows(
+        Category.HEALTH
+    )
+
+
+def test_access_for_many_records_is_four_queries(scheme, police_om, django_assert_num_queries):
+    people = [OffenderFactory(scheme=scheme) for _ in range(25)]
+    offender_access_grant(offenders=people, agency=police_om.memberships.get().agency, by=None)
+    with django_assert_num_queries(4):
+        access = record_access(user=police_om, offenders=people, on=timezone.localdate())
+    assert all(item.shows(Category.OFFENDING) for item in access.values())
+
+
+def test_disclosures_need_an_authoriser_a_gateway_a_reason_and_a_future_end(
+    record, police_om, authoriser, cjit_worker
+):
+    cjit = cjit_worker.memberships.get().agency
+    with pytest.raises(ValidationError) as refused:
+        disclosure_record(
+            offender=record, agency=cjit, categories=[], gateway="", reason=" ",
+            expires_on=timezone.localdate(), by=police_om,
+        )  # fmt: skip
+    assert set(refused.value.message_dict) == {
+        "__all__", "categories", "gateway", "reason", "expires_on",
+    }  # fmt: skip
+    assert not Disclosure.objects.exists()
