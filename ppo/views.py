@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from ppo.access import record_access
 from ppo.codes import EventKind
 from ppo.forms import (
     EventForm,
@@ -135,9 +136,12 @@ def offender_list(request):
 def offender_detail(request, pk: int):
     today = timezone.localdate()
     offender = offender_page(user=request.user, pk=pk, on=today)
+    access = record_access(user=request.user, offenders=[offender], on=today)[offender.pk]
     coordinator = coordinates_scheme(user=request.user, scheme=offender.scheme)
     context = {
         "offender": offender,
+        "access": access,
+        "events": [event for event in offender.events.all() if access.shows_event(event.kind)],
         "today": today,
         "can_edit": can_edit_offender(user=request.user, offender=offender),
         "coordinator": coordinator,

@@ -18,6 +18,7 @@ from sharing.categories import EVENT_CATEGORIES, OFFENDER_FIELD_CATEGORIES, Cate
 from sharing.models import ConsentEntry, ConsentKind, Disclosure, Protocol, ProtocolRule
 
 WITHHELD = "Withheld - not shared with your agency"
+STATUS_CATEGORIES = frozenset({Category.OFFENDING, Category.CUSTODY, Category.SUPERVISION})
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,14 @@ class RecordAccess:
 
     def shows_event(self, kind: str) -> bool:
         return EVENT_CATEGORIES[kind] in self.categories
+
+    @property
+    def shows_status(self) -> bool:
+        """Status is derived from custody, court and supervision history: shown only when
+        all of it may be."""
+        return self.categories >= STATUS_CATEGORIES
+
+    notice = WITHHELD
 
     @property
     def withheld(self) -> list[str]:

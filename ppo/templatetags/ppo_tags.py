@@ -113,15 +113,24 @@ def event_details(event) -> list[tuple[str, str]]:
 
 
 @register.filter
-def identity_rows(offender) -> list[tuple[str, str]]:
-    return [
-        ("Date of birth", date_format(offender.date_of_birth)),
-        ("Gender", offender.get_gender_display()),
-        ("Ethnicity", offender.get_ethnicity_display()),
-        ("PNC ID", offender.pnc_id),
-        ("CRO number", offender.cro_number),
-        ("Prison number", offender.nomis_number),
-        ("Probation case reference", offender.crn),
-        ("Postcode", offender.postcode),
-        ("Area", offender.area),
+def identity_rows(offender, access) -> list[tuple[str, str]]:
+    """The personal details rows, each field either its value or the withheld notice."""
+    rows = [
+        ("date_of_birth", "Date of birth", date_format(offender.date_of_birth)),
+        ("gender", "Gender", offender.get_gender_display()),
+        ("ethnicity", "Ethnicity", offender.get_ethnicity_display()),
+        ("pnc_id", "PNC ID", offender.pnc_id),
+        ("cro_number", "CRO number", offender.cro_number),
+        ("nomis_number", "Prison number", offender.nomis_number),
+        ("crn", "Probation case reference", offender.crn),
+        ("postcode", "Postcode", offender.postcode),
+        ("area", "Area", offender.area),
     ]
+    return [
+        (label, value if access.shows_field(name) else access.notice) for name, label, value in rows
+    ]
+
+
+@register.filter
+def shows_field(access, name: str) -> bool:
+    return access.shows_field(name)

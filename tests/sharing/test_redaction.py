@@ -1,0 +1,77 @@
+"""Withheld information is shown as withheld on the offender page, and never leaks."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from ppo.codes import EventKind
+from ppo.services import event_record, offender_access_grant, offender_create
+from sharing.categories import Category
+from sharing.models import ConsentKind
+from sharing.services import consent_record
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def record(scheme, police_om, cjit_worker, housing_officer, coordinator):
+    person = offender_create(
+        scheme=scheme, by=police_om,
+        fields={"local_id": "S-1", "first_name": "Dean", "last_name": "Smith",
+                "date_of_birth": date(1990, 4, 1), "gender": "M", "postcode": "TS18 1AB"},
+        aliases=[],
+    )  # fmt: skip
+    for persona in (cjit_worker, housing_officer):
+        offender_access_grant(
+            offenders=[person], agency=persona.memberships.get().agency, by=coordinator
+        )
+    event_record(
+        offender=person, by=police_om, kind=EventKind.DRUG_TEST, date=date(2026, 1, 5),
+        reference="", values={"result": "positive", "substance": "opiates"},
+    )  # fmt: skip
+    event_record(
+        offender=person, by=police_om, kind=EventKind.ARREST, date=date(2026, 1, 4),
+        reference="", values={"offence_category": "theft_shop"},
+    )  # fmt: skip
+    return person
+
+
+def page(client, user, record):
+    client.force_login(user)
+    return client.get(reverse("offender-detail", args=[record.pk])).content.decode()
+
+
+def test_without_consent_clinical_detail_and_the_postcode_are_withheld(
+    client, record, cjit_worker, housing_officer, police_om
+):
+    for persona in (cjit_worker, housing_officer, police_om):
+        content = page(client, persona, record)
+        assert "Opiates" not in content
+        assert "TS18 1AB" not in content
+        assert "Withheld - not shared with your agency" in content
+    # Police see offending without consent (s115); housing does not.
+    assert "Shoplifting" in page(client, police_om, record)
+    assert "Shoplifting" not in page(client, housing_officer, record)
+
+
+def test_consent_shows_clinical_detail_to_the_cjit_worker_only_and_withdrawal_hides_it(
+    client, record, cjit_worker, housing_officer, police_om
+):
+    today = timezone.localdate()
+    consent_record(
+        offender=record, kind=ConsentKind.GIVEN, agency_types=["cjit", "housing"], agencies=[],
+        categories=[Category.TREATMENT_CLINICAL, Category.ACCOMMODATION], effective_date=today,
+        review_date=None, by=police_om,
+    )  # fmt: skip
+    assert "Opiates" in page(client, cjit_worker, record)
+    housing = page(client, housing_officer, record)
+    assert "Opiates" not in housing
+    assert "TS18 1AB" in housing
+    consent_record(
+        offender=record, kind=ConsentKind.WITHDRAWN, agency_types=["cjit"], agencies=[],
+        categories=[Category.TREATMENT_CLINICAL], effective_date=today, review_date=None,
+        by=police_om,
+    )  # fmt: skip
+    assert "Opiates" not in page(client, cjit_worker, record)
