@@ -8,7 +8,8 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ppo.codes import Programme, Status
+from ppo.access import record_access
+from ppo.codes import EventKind, Programme, Status
 from ppo.events import EXTRA_COLUMNS
 from ppo.lookup import lookup_run
 from ppo.models import LOOKUP_ROLES, REGISTER_ROLES
@@ -121,6 +122,16 @@ class OffenderViewSet(
     def get_object(self):
         return offender_page(user=self.request.user, pk=self.kwargs["pk"], on=timezone.localdate())
 
+    def get_serializer(self, *args, **kwargs):
+        """Adds each record's effective access to the context, for the rows being shown."""
+        if args and "data" not in kwargs:
+            rows = args[0] if isinstance(args[0], list | tuple) else [args[0]]
+            kwargs.setdefault("context", self.get_serializer_context())
+            kwargs["context"]["access"] = record_access(
+                user=self.request.user, offenders=list(rows), on=timezone.localdate()
+            )
+        return super().get_serializer(*args, **kwargs)
+
     def create(self, request, *args, **kwargs):
         serializer = OffenderCreateSerializer(data=request.data)
         valid = serializer.is_valid()
@@ -142,8 +153,7 @@ class OffenderViewSet(
             offender = offender_create(scheme=scheme, by=request.user, fields=data, aliases=aliases)
         except DjangoValidationError as error:
             raise _service_errors(error) from error
-        created = offender_page(user=request.user, pk=offender.pk, on=timezone.localdate())
-        return Response(OffenderSerializer(created).data, status=201)
+        return Response(self._represent(offender.pk), status=201)
 
     def update(self, request, *args, **kwargs):
         offender = self.get_object()
@@ -168,8 +178,12 @@ class OffenderViewSet(
             if error.code == "conflict":
                 return Response({"detail": error.message}, status=409)
             raise _service_errors(error) from error
-        fresh = offender_page(user=request.user, pk=offender.pk, on=timezone.localdate())
-        return Response(OffenderSerializer(fresh).data)
+        return Response(self._represent(offender.pk))
+
+    def _represent(self, pk: int) -> dict:
+        """The record as the caller may see it now (withheld fields null), after a write."""
+        offender = offender_page(user=self.request.user, pk=pk, on=timezone.localdate())
+        return self.get_serializer(offender).data
 
     @extend_schema(methods=["GET"], responses=ProgrammeMembershipSerializer(many=True))
     @extend_schema(
@@ -215,7 +229,12 @@ class OffenderEventsApi(generics.ListCreateAPIView):
         return offender_for(user=self.request.user, pk=self.kwargs["pk"])
 
     def get_queryset(self):
-        return self.offender().events.order_by("-date", "-id")
+        offender = self.offender()
+        access = record_access(
+            user=self.request.user, offenders=[offender], on=timezone.localdate()
+        )
+        shown = [kind for kind in EventKind.values if access[offender.pk].shows_event(kind)]
+        return offender.events.filter(kind__in=shown).order_by("-date", "-id")
 
     def create(self, request, *args, **kwargs):
         offender = self.offender()

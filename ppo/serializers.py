@@ -80,6 +80,26 @@ class OffenderSerializer(serializers.ModelSerializer):
     validate_nomis_number = _normalising(nomis_normalise)
     validate_crn = _normalising(crn_normalise)
 
+    # Personal fields that information sharing may withhold (ppo/access.py).
+    SHARED_FIELDS = (
+        "first_name", "last_name", "date_of_birth", "gender", "ethnicity", "pnc_id",
+        "cro_number", "nomis_number", "crn", "postcode", "area", "aliases",
+    )  # fmt: skip
+
+    def to_representation(self, instance):
+        """Withheld fields come back as null, named in `withheld` (category labels)."""
+        data = super().to_representation(instance)
+        access = self.context.get("access", {}).get(instance.pk)
+        if access is None:
+            return data
+        for name in self.SHARED_FIELDS:
+            if not access.shows_field(name):
+                data[name] = None
+        if not access.shows_status:
+            data["status"] = None
+        data["withheld"] = access.withheld
+        return data
+
     def validate_date_of_birth(self, value):
         if value > timezone.localdate():
             raise serializers.ValidationError("Date of birth must be in the past")

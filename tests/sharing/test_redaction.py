@@ -75,3 +75,34 @@ def test_consent_shows_clinical_detail_to_the_cjit_worker_only_and_withdrawal_hi
         by=police_om,
     )  # fmt: skip
     assert "Opiates" not in page(client, cjit_worker, record)
+
+
+def test_the_api_withholds_the_same_fields_and_events(record, housing_officer, police_om):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(housing_officer)
+    person = api.get(f"/api/v1/offenders/{record.pk}/").json()
+    assert person["first_name"] == "Dean"
+    assert person["postcode"] is None
+    assert person["status"] is None
+    assert "Treatment: clinical detail" in person["withheld"]
+    listed = api.get("/api/v1/offenders/").json()["results"][0]
+    assert listed["postcode"] is None
+    events = api.get(f"/api/v1/offenders/{record.pk}/events/").json()
+    assert events["count"] == 0
+    api.force_authenticate(police_om)
+    kinds = [e["kind"] for e in api.get(f"/api/v1/offenders/{record.pk}/events/").json()["results"]]
+    assert kinds == ["arrest"]
+
+
+def test_a_write_through_the_api_does_not_reveal_withheld_fields(record, police_om):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(police_om)
+    response = api.patch(
+        f"/api/v1/offenders/{record.pk}/", {"area": "North", "version": 1}, format="json"
+    )
+    assert response.status_code == 200
+    assert response.json()["postcode"] is None
