@@ -115,6 +115,9 @@ def offender_list(request):
         manager_id=criteria.get("manager"),
     ).order_by("last_name", "first_name", "pk")
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    access = record_access(user=request.user, offenders=list(page), on=today)
+    for person in page:
+        person.access = access[person.pk]
     options = register_filter_options(user=request.user, on=today)
     query = request.GET.copy()
     query.pop("page", None)

@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from ppo.access import record_access
 from ppo.models import Role
 from ppo.selectors import (
     all_schemes,
@@ -38,6 +39,9 @@ def home(request):
         today = timezone.localdate()
         caseload = register_search(user=request.user, on=today, manager_id=request.user.pk)
         context["caseload"] = list(caseload.order_by("last_name", "first_name")[:CASELOAD_SHOWN])
+        access = record_access(user=request.user, offenders=context["caseload"], on=today)
+        for person in context["caseload"]:
+            person.access = access[person.pk]
         context["caseload_count"] = caseload.count() if context["caseload"] else 0
     if SCHEME_ROLES.intersection(roles):
         context["my_schemes"] = list(scheme_overviews(schemes=schemes_of(user=request.user)))

@@ -92,7 +92,8 @@ def test_register_query_count_does_not_grow_with_rows(
         person = _person(scheme, police_om, local_id=f"S-{number}", pnc_id="")
         ProgrammeMembershipFactory(offender=person, start_date=date(2025, 1, 1))
     client.force_login(police_om)
-    with django_assert_max_num_queries(12):
+    # 11 for the register, 4 for effective access (issue 4 aims to bring that to 2).
+    with django_assert_max_num_queries(15):
         response = client.get(reverse("offender-list"))
     assert len(response.context["page"]) == 30
 

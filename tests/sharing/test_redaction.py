@@ -106,3 +106,17 @@ def test_a_write_through_the_api_does_not_reveal_withheld_fields(record, police_
     )
     assert response.status_code == 200
     assert response.json()["postcode"] is None
+
+
+def test_the_register_list_withholds_status_from_agencies_without_consent(
+    client, record, housing_officer, police_om
+):
+    client.force_login(housing_officer)
+    housing = client.get(reverse("offender-list")).content.decode()
+    assert "SMITH, Dean" in housing
+    assert "Withheld - not shared with your agency" in housing
+    client.force_login(police_om)
+    assert (
+        "Withheld - not shared with your agency"
+        not in client.get(reverse("offender-list")).content.decode()
+    )
