@@ -76,7 +76,10 @@ def default_allows(agency_type: str, category: Category) -> bool:
 
 # Shared without consent by default: who the person is, with every agency the record is
 # shared with (a partner cannot work with someone unnamed), and the criminal justice
-# categories between criminal justice agencies (Crime and Disorder Act 1998 s115).
+# categories between the "relevant authorities" of the Crime and Disorder Act 1998 s115:
+# police, probation, prisons, youth offending teams and local authorities (whose community
+# safety partnerships usually employ the PPO coordinator).
+_S115_AGENCIES = _CRIMINAL_JUSTICE | {"local_authority"}
 _GATEWAY_CATEGORIES = {
     Category.OFFENDING, Category.INTELLIGENCE, Category.CUSTODY, Category.SUPERVISION,
     Category.RISK,
@@ -86,7 +89,7 @@ _GATEWAY_CATEGORIES = {
 def default_needs_consent(agency_type: str, category: Category) -> bool:
     if category == Category.IDENTITY:
         return False
-    return not (agency_type in _CRIMINAL_JUSTICE and category in _GATEWAY_CATEGORIES)
+    return not (agency_type in _S115_AGENCIES and category in _GATEWAY_CATEGORIES)
 
 
 def default_rules() -> dict[tuple[str, str], bool]:
