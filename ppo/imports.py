@@ -436,30 +436,15 @@ def _import_events(rows: list[_Row], by: User | None, file_problems: list[Proble
     if problems:
         return 0, 0, 0, problems
 
-    existing = {
-        (e.offender_id, e.kind, e.date, e.reference): e
-        for e in Event.objects.filter(offender_id__in={key[0] for key, _ in parsed})
-    }
-    to_create, to_update, unchanged = [], [], 0
-    for (offender_id, kind, event_date, reference), values in parsed:
-        stored = {column: _stored(column, value) for column, value in values.items()}
-        event = existing.get((offender_id, kind, event_date, reference))
-        if event is None:
-            to_create.append(
-                Event(
-                    offender_id=offender_id, kind=kind, date=event_date, reference=reference,
-                    recorded_by=by, **stored,
-                )
-            )  # fmt: skip
-        elif any(getattr(event, column) != value for column, value in stored.items()):
-            for column, value in stored.items():
-                setattr(event, column, value)
-            to_update.append(event)
-        else:
-            unchanged += 1
-    Event.objects.bulk_create(to_create, batch_size=2000)
-    Event.objects.bulk_update(to_update, EXTRA_COLUMNS, batch_size=2000)
-    return len(to_create), len(to_update), unchanged, []
+    stored = [
+        (key, {column: _stored(column, value) for column, value in values.items()})
+        for key, values in parsed
+    ]
+    created, updated, unchanged = _upsert(
+        Event, ("offender_id", "kind", "date", "reference"), stored, EXTRA_COLUMNS,
+        recorded_by=by,
+    )  # fmt: skip
+    return created, updated, unchanged, []
 
 
 def _event_value(row: _Row, column: str):
@@ -515,25 +500,34 @@ def _import_programmes(rows: list[_Row], by: User | None, file_problems: list[Pr
     if problems:
         return 0, 0, 0, problems
 
+    created, updated, unchanged = _upsert(
+        ProgrammeMembership, ("offender_id", "programme", "start_date"), parsed,
+        MEMBERSHIP_FIELDS,
+    )  # fmt: skip
+    return created, updated, unchanged, []
+
+
+def _upsert(model, key_fields: tuple[str, ...], parsed: list, columns, **constant):
+    """Create rows whose key is new and update those whose columns changed, in bulk.
+
+    `parsed` holds (key, {column: value}); keys start with the offender id. Returns
+    (created, updated, unchanged).
+    """
     existing = {
-        (m.offender_id, m.programme, m.start_date): m
-        for m in ProgrammeMembership.objects.filter(offender_id__in={key[0] for key, _ in parsed})
+        tuple(getattr(row, field) for field in key_fields): row
+        for row in model.objects.filter(offender_id__in={key[0] for key, _ in parsed})
     }
     to_create, to_update, unchanged = [], [], 0
-    for (offender_id, programme, start), values in parsed:
-        membership = existing.get((offender_id, programme, start))
-        if membership is None:
-            to_create.append(
-                ProgrammeMembership(
-                    offender_id=offender_id, programme=programme, start_date=start, **values
-                )
-            )
-        elif any(getattr(membership, column) != value for column, value in values.items()):
+    for key, values in parsed:
+        row = existing.get(key)
+        if row is None:
+            to_create.append(model(**dict(zip(key_fields, key, strict=True)), **values, **constant))
+        elif any(getattr(row, column) != value for column, value in values.items()):
             for column, value in values.items():
-                setattr(membership, column, value)
-            to_update.append(membership)
+                setattr(row, column, value)
+            to_update.append(row)
         else:
             unchanged += 1
-    ProgrammeMembership.objects.bulk_create(to_create, batch_size=2000)
-    ProgrammeMembership.objects.bulk_update(to_update, MEMBERSHIP_FIELDS, batch_size=2000)
-    return len(to_create), len(to_update), unchanged, []
+    model.objects.bulk_create(to_create, batch_size=2000)
+    model.objects.bulk_update(to_update, columns, batch_size=2000)
+    return len(to_create), len(to_update), unchanged
