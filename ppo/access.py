@@ -17,3 +17,28 @@ from ppo.models import Offender, User
 def record_access(*, user: User, offenders: list[Offender], on: date) -> dict:
     policy = import_string(settings.RECORD_ACCESS_POLICY)
     return policy(user=user, offenders=offenders, on=on)
+
+
+def log_consultation(*, request, access: dict, purpose: str) -> None:
+    """Record that the user consulted these records and which categories they were shown
+    (settings.ACCESS_LOG_WRITER, the sharing app's access log)."""
+    writer = import_string(settings.ACCESS_LOG_WRITER)
+    writer(
+        user=request.user,
+        entries=[(pk, sorted(item.categories)) for pk, item in access.items()],
+        purpose=purpose,
+        client_address=request.META.get("REMOTE_ADDR"),
+        path=request.get_full_path(),
+    )
+
+
+def log_lookup(*, request, matched_ids: tuple[int, ...]) -> None:
+    """A custody lookup consults each matching record's identity (or none, if no match)."""
+    writer = import_string(settings.ACCESS_LOG_WRITER)
+    writer(
+        user=request.user,
+        entries=[(pk, ["identity"]) for pk in matched_ids] or [(None, [])],
+        purpose="lookup",
+        client_address=request.META.get("REMOTE_ADDR"),
+        path=request.path,
+    )

@@ -8,7 +8,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ppo.access import record_access
+from ppo.access import log_consultation, log_lookup, record_access
 from ppo.codes import EventKind, Programme, Status
 from ppo.events import EXTRA_COLUMNS
 from ppo.lookup import lookup_run
@@ -127,9 +127,11 @@ class OffenderViewSet(
         if args and "data" not in kwargs:
             rows = args[0] if isinstance(args[0], list | tuple) else [args[0]]
             kwargs.setdefault("context", self.get_serializer_context())
-            kwargs["context"]["access"] = record_access(
+            access = record_access(
                 user=self.request.user, offenders=list(rows), on=timezone.localdate()
             )
+            log_consultation(request=self.request, access=access, purpose="api_read")
+            kwargs["context"]["access"] = access
         return super().get_serializer(*args, **kwargs)
 
     def create(self, request, *args, **kwargs):
@@ -233,6 +235,8 @@ class OffenderEventsApi(generics.ListCreateAPIView):
         access = record_access(
             user=self.request.user, offenders=[offender], on=timezone.localdate()
         )
+        if self.request.method == "GET":
+            log_consultation(request=self.request, access=access, purpose="api_read")
         shown = [kind for kind in EventKind.values if access[offender.pk].shows_event(kind)]
         return offender.events.filter(kind__in=shown).order_by("-date", "-id")
 
@@ -268,6 +272,7 @@ class LookupApi(APIView):
         query = LookupRequestSerializer(data=request.data)
         query.is_valid(raise_exception=True)
         answer = lookup_run(by=request.user, on=timezone.localdate(), **query.validated_data)
+        log_lookup(request=request, matched_ids=answer.matched_ids)
         return Response(
             LookupAnswerSerializer({"on_list": answer.on_list, "entries": answer.entries}).data
         )

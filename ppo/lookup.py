@@ -40,6 +40,8 @@ class ListEntry:
 @dataclass(frozen=True)
 class LookupAnswer:
     entries: list[ListEntry]
+    # For the access log only: never shown, since the answer must not reveal a match.
+    matched_ids: tuple[int, ...] = ()
 
     @property
     def on_list(self) -> bool:
@@ -91,7 +93,7 @@ def lookup_answer(*, matches: list[Offender], on: date) -> LookupAnswer:
                 manager_email=manager.email if manager else "",
             )
         )
-    return LookupAnswer(entries)
+    return LookupAnswer(entries, tuple(offender.pk for offender in matches))
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from ppo.access import record_access
+from ppo.access import log_consultation, log_lookup, record_access
 from ppo.codes import EventKind
 from ppo.forms import (
     EventForm,
@@ -139,7 +139,9 @@ def offender_list(request):
 def offender_detail(request, pk: int):
     today = timezone.localdate()
     offender = offender_page(user=request.user, pk=pk, on=today)
-    access = record_access(user=request.user, offenders=[offender], on=today)[offender.pk]
+    access_by_pk = record_access(user=request.user, offenders=[offender], on=today)
+    log_consultation(request=request, access=access_by_pk, purpose="page_view")
+    access = access_by_pk[offender.pk]
     coordinator = coordinates_scheme(user=request.user, scheme=offender.scheme)
     context = {
         "offender": offender,
@@ -301,6 +303,7 @@ def lookup(request):
     answer = None
     if form.is_valid():
         answer = lookup_run(by=request.user, on=timezone.localdate(), **form.cleaned_data)
+        log_lookup(request=request, matched_ids=answer.matched_ids)
     return render(request, "ppo/lookup.html", {"form": form, "answer": answer})
 
 

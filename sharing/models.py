@@ -145,3 +145,37 @@ class Disclosure(models.Model):
 
     def __str__(self) -> str:
         return f"Disclosure to {self.agency} about {self.offender}"
+
+
+class Purpose(models.TextChoices):
+    PAGE_VIEW = "page_view", "Viewed the record"
+    API_READ = "api_read", "Read through the API"
+    LOOKUP = "lookup", "Custody lookup"
+    EXPORT = "export", "Export"
+    DISCLOSURE = "disclosure", "Disclosure without consent"
+    CONSENT_VIEW = "consent_view", "Viewed consent decisions"
+
+
+class AccessLogEntry(models.Model):
+    """Who consulted or disclosed which record, when (UTC), seeing which categories, why, and
+    from where: the logging duty of the Data Protection Act 2018 (Part 3). Append-only."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    offender = models.ForeignKey(
+        Offender, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    categories = ArrayField(
+        models.CharField(max_length=30, choices=Category.choices), default=list, blank=True
+    )
+    purpose = models.CharField(max_length=20, choices=Purpose.choices)
+    client_address = models.GenericIPAddressField(null=True, blank=True)
+    path = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name_plural = "access log entries"
+        indexes = [models.Index(fields=["offender", "at"], name="access_log_offender_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.get_purpose_display().lower()} at {self.at:%Y-%m-%d %H:%M}"

@@ -12,12 +12,14 @@ from ppo.models import Agency, AgencyType, Membership, Offender, Role, Scheme, U
 from sharing.categories import Category
 from sharing.ledger import GENESIS, entry_hash
 from sharing.models import (
+    AccessLogEntry,
     ConsentEntry,
     ConsentKind,
     Disclosure,
     Gateway,
     Protocol,
     ProtocolRule,
+    Purpose,
 )
 
 # Serialises appends to the ledger, so two consents recorded at once cannot both claim the
@@ -145,7 +147,7 @@ def disclosure_record(
         errors["expires_on"] = ["The date sharing stops must be in the future"]
     if errors:
         raise ValidationError(errors)
-    return Disclosure.objects.create(
+    disclosure = Disclosure.objects.create(
         offender=offender,
         agency=agency,
         categories=sorted(set(categories)),
@@ -153,4 +155,36 @@ def disclosure_record(
         reason=reason.strip(),
         expires_on=expires_on,
         authorised_by=by,
+    )
+    access_log_record(
+        user=by,
+        entries=[(offender.pk, disclosure.categories)],
+        purpose=Purpose.DISCLOSURE,
+        client_address=None,
+        path="",
+    )
+    return disclosure
+
+
+def access_log_record(
+    *,
+    user: User,
+    entries: list[tuple[int | None, list[str]]],
+    purpose: str,
+    client_address: str | None,
+    path: str,
+) -> None:
+    """Write one access log entry per (offender id, categories shown). Append-only; called
+    for every consultation and disclosure (the register calls it through
+    settings.ACCESS_LOG_WRITER)."""
+    AccessLogEntry.objects.bulk_create(
+        AccessLogEntry(
+            user=user,
+            offender_id=offender_id,
+            categories=sorted(categories),
+            purpose=purpose,
+            client_address=client_address or None,
+            path=path[:500],
+        )
+        for offender_id, categories in entries
     )

@@ -9,8 +9,9 @@ from ppo.models import Agency, AgencyType
 from ppo.selectors import can_edit_offender, coordinates_scheme, offender_for, schemes_of
 from sharing.categories import Category
 from sharing.forms import ConsentForm, ProtocolForm
+from sharing.models import Purpose
 from sharing.selectors import consent_history, protocol_in_force, protocol_rules
-from sharing.services import consent_record, protocol_save
+from sharing.services import access_log_record, consent_record, protocol_save
 
 
 def offender_consent(request, pk: int):
@@ -45,6 +46,14 @@ def offender_consent(request, pk: int):
                 return redirect("offender-consent", pk=offender.pk)
     elif request.method == "POST":
         raise Http404
+    if request.method == "GET":
+        access_log_record(
+            user=request.user,
+            entries=[(offender.pk, [])],
+            purpose=Purpose.CONSENT_VIEW,
+            client_address=request.META.get("REMOTE_ADDR"),
+            path=request.get_full_path(),
+        )
     agency_names = {agency.pk: agency.name for agency in agencies}
     history = [
         {

@@ -190,6 +190,7 @@ LOGGING = {
 # What a user may see inside a record they can open (ppo/access.py): the information sharing
 # rules, handed in by name because the register app may not import the sharing app.
 RECORD_ACCESS_POLICY = "sharing.access.record_access"
+ACCESS_LOG_WRITER = "sharing.services.access_log_record"
 
 # Only local and test settings may load synthetic demo people (seed_demo refuses otherwise).
 DEMO_DATA_ALLOWED = False
