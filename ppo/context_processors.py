@@ -21,6 +21,8 @@ def service(request) -> dict:
         items.append(("Is this a PPO?", reverse("lookup")))
     if Role.COORDINATOR in roles:
         items.append(("Import", reverse("import-upload")))
+    if roles & {Role.COORDINATOR, Role.DATA_PROTECTION}:
+        items.append(("Access log", reverse("access-log")))
     path = request.path
     context["navigation"] = [
         {

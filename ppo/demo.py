@@ -60,6 +60,7 @@ PERSONAS = [
     Persona("steering@demo.example", "stockton-csp", Role.STEERING_VIEWER),
     Persona("custody.officer@demo.example", "prison", Role.CUSTODY_OFFICER),
     Persona("admin@demo.example", "support", Role.ADMIN, is_admin=True),
+    Persona("data.protection@demo.example", "stockton-csp", Role.DATA_PROTECTION),
     Persona("wakefield.coordinator@demo.example", "wakefield-csp", Role.COORDINATOR),
     Persona("wakefield.om@demo.example", "wakefield-police", Role.OFFENDER_MANAGER),
 ]

@@ -84,3 +84,10 @@ class ProtocolForm(forms.Form):
             for name, value in self.cleaned_data.items()
             if name != "note" and value in (WITH_CONSENT, ALWAYS)
         }
+
+
+class AccessLogFilterForm(forms.Form):
+    reference = forms.CharField(label="Scheme reference", required=False, max_length=50)
+    email = forms.EmailField(label="Staff email address", required=False)
+    date_from = govuk.DateField(label="From", required=False)
+    date_to = govuk.DateField(label="To", required=False)

@@ -1,8 +1,10 @@
 """Reads of the protocol and the consent ledger."""
 
-from ppo.models import Offender, Scheme
+from django.db.models import QuerySet
+
+from ppo.models import Membership, Offender, Role, Scheme, User
 from sharing.categories import default_rules
-from sharing.models import ConsentEntry, Protocol
+from sharing.models import AccessLogEntry, ConsentEntry, Protocol
 
 
 def protocol_in_force(*, scheme: Scheme) -> Protocol | None:
@@ -23,3 +25,30 @@ def consent_history(*, offender: Offender):
     return (
         ConsentEntry.objects.filter(offender=offender).select_related("recorded_by").order_by("-id")
     )
+
+
+def access_log_for(*, user: User, filters: dict) -> QuerySet[AccessLogEntry]:
+    """Access log entries about people in the schemes the user coordinates or is data
+    protection officer for, newest first, filtered by reference, staff email and dates."""
+    schemes = Scheme.objects.filter(
+        agencies__memberships__user=user,
+        agencies__memberships__role__in=[Role.COORDINATOR, Role.DATA_PROTECTION],
+    )
+    entries = AccessLogEntry.objects.filter(offender__scheme__in=schemes).select_related(
+        "user", "offender__scheme"
+    )
+    if filters.get("reference"):
+        entries = entries.filter(offender__local_id=filters["reference"])
+    if filters.get("email"):
+        entries = entries.filter(user__email=filters["email"].strip().lower())
+    if filters.get("date_from"):
+        entries = entries.filter(at__date__gte=filters["date_from"])
+    if filters.get("date_to"):
+        entries = entries.filter(at__date__lte=filters["date_to"])
+    return entries.order_by("-at", "-id")
+
+
+def can_read_access_log(*, user: User) -> bool:
+    return Membership.objects.filter(
+        user=user, role__in=[Role.COORDINATOR, Role.DATA_PROTECTION]
+    ).exists()

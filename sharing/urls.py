@@ -5,4 +5,5 @@ from sharing import views
 urlpatterns = [
     path("offenders/<int:pk>/consent/", views.offender_consent, name="offender-consent"),
     path("schemes/<slug:slug>/protocol/", views.scheme_protocol, name="scheme-protocol"),
+    path("access-log/", views.access_log, name="access-log"),
 ]

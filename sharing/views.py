@@ -1,16 +1,26 @@
+import csv
+from datetime import UTC
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from ppo.govuk import posted, uploaded
 from ppo.models import Agency, AgencyType
 from ppo.selectors import can_edit_offender, coordinates_scheme, offender_for, schemes_of
 from sharing.categories import Category
-from sharing.forms import ConsentForm, ProtocolForm
+from sharing.forms import AccessLogFilterForm, ConsentForm, ProtocolForm
 from sharing.models import Purpose
-from sharing.selectors import consent_history, protocol_in_force, protocol_rules
+from sharing.selectors import (
+    access_log_for,
+    can_read_access_log,
+    consent_history,
+    protocol_in_force,
+    protocol_rules,
+)
 from sharing.services import access_log_record, consent_record, protocol_save
 
 
@@ -110,3 +120,54 @@ def scheme_protocol(request, slug: str):
             "editable": editable,
         },
     )
+
+
+ACCESS_LOG_PAGE = 50
+
+
+def access_log(request):
+    """Coordinators and data protection officers search the access log; ?format=csv
+    downloads every matching entry."""
+    if not can_read_access_log(user=request.user):
+        raise Http404
+    form = AccessLogFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    entries = access_log_for(user=request.user, filters=filters)
+    if request.GET.get("format") == "csv":
+        return _access_log_csv(entries)
+    page = Paginator(entries, ACCESS_LOG_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "sharing/access_log.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+def _access_log_csv(entries) -> StreamingHttpResponse:
+    class Echo:
+        def write(self, value):
+            return value
+
+    writer = csv.writer(Echo())
+    header = ["at_utc", "user", "scheme", "reference", "purpose", "categories", "client_address"]
+
+    def rows():
+        yield writer.writerow(header)
+        for entry in entries.iterator(chunk_size=2000):
+            yield writer.writerow(
+                [
+                    entry.at.astimezone(UTC).isoformat(),
+                    entry.user.email,
+                    entry.offender.scheme.slug if entry.offender else "",
+                    entry.offender.local_id if entry.offender else "",
+                    entry.purpose,
+                    ";".join(entry.categories),
+                    entry.client_address or "",
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="access-log.csv"'
+    return response

@@ -76,5 +76,13 @@ def service_admin(db):
 
 
 @pytest.fixture
+def data_protection_officer(scheme):
+    return _persona(
+        scheme, "Stockton Council information governance", AgencyType.LOCAL_AUTHORITY,
+        Role.DATA_PROTECTION,
+    )  # fmt: skip
+
+
+@pytest.fixture
 def no_role_user(db):
     return UserFactory()

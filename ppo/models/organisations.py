@@ -136,6 +136,7 @@ class Role(models.TextChoices):
     STEERING_VIEWER = "steering_viewer", "Steering group member"
     CUSTODY_OFFICER = "custody_officer", "Custody or prison reception officer"
     ADMIN = "admin", "Service administrator"
+    DATA_PROTECTION = "data_protection", "Data protection officer"
 
 
 # Roles that read offender records in their agency's grants. Custody officers only use the

@@ -79,3 +79,12 @@ def test_consent_decides_who_sees_treatment_detail(
     page.goto(record_url)
     expect(page.locator("main")).not_to_contain_text("Opiates")
     expect(page.get_by_test_id("withheld")).to_contain_text("treatment: clinical detail")
+
+
+def test_the_access_log_page_is_accessible(
+    page: Page, live_server, data_protection_officer, axe_violations
+):
+    _sign_in(page, live_server.url, data_protection_officer.email, TEST_PASSWORD)
+    page.get_by_role("link", name="Access log").first.click()
+    expect(page.get_by_role("heading", name="Access log", level=1)).to_be_visible()
+    assert axe_violations(page) == []

@@ -58,7 +58,7 @@ def test_sign_in_errors_have_no_accessibility_violations(
 @pytest.mark.parametrize(
     "persona",
     ["police_om", "coordinator", "panel_member", "authoriser", "steering_viewer",
-     "custody_officer", "service_admin", "no_role_user"],
+     "custody_officer", "service_admin", "data_protection_officer", "no_role_user"],
 )  # fmt: skip
 def test_every_home_page_has_no_accessibility_violations(
     page: Page, live_server, request, persona, axe_violations

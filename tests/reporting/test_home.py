@@ -16,6 +16,7 @@ ROLE_PERSONAS = {
     Role.STEERING_VIEWER: ("steering_viewer", "Scheme figures"),
     Role.CUSTODY_OFFICER: ("custody_officer", "Is this person a PPO?"),
     Role.ADMIN: ("service_admin", "Service set-up"),
+    Role.DATA_PROTECTION: ("data_protection_officer", "Data protection"),
 }
 
 

@@ -86,3 +86,31 @@ def test_a_granted_partner_is_logged_with_what_it_was_shown(client, dean, housin
     client.force_login(housing_officer)
     client.get(reverse("offender-detail", args=[dean.pk]))
     assert AccessLogEntry.objects.get().categories == ["identity"]
+
+
+def test_coordinators_and_data_protection_officers_search_and_download(
+    client, dean, police_om, coordinator, data_protection_officer, other_scheme
+):
+    from tests.factories import OffenderFactory
+
+    client.force_login(police_om)
+    client.get(reverse("offender-detail", args=[dean.pk]))
+    for reader in (coordinator, data_protection_officer):
+        client.force_login(reader)
+        content = client.get(reverse("access-log"), {"reference": "S-1"}).content.decode()
+        assert police_om.email in content
+        assert "Viewed the record" in content
+        download = client.get(reverse("access-log"), {"format": "csv"})
+        body = b"".join(download.streaming_content).decode()
+        assert body.splitlines()[0].startswith("at_utc,user,scheme,reference,purpose")
+        assert f"{police_om.email},stockton,S-1,page_view" in body
+    stranger = OffenderFactory(scheme=other_scheme)
+    AccessLogEntry.objects.create(user=police_om, offender=stranger, purpose="page_view")
+    client.force_login(coordinator)
+    assert stranger.local_id not in client.get(reverse("access-log")).content.decode()
+
+
+@pytest.mark.parametrize("persona", ["police_om", "custody_officer", "steering_viewer"])
+def test_other_roles_cannot_read_the_access_log(client, request, persona):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(reverse("access-log")).status_code == 404
