@@ -32,8 +32,9 @@ class DateField(forms.Field):
 
     widget = DateInput
 
-    def __init__(self, *, past: bool = False, **kwargs):
+    def __init__(self, *, past: bool = False, required_message: str = "", **kwargs):
         self.past = past
+        self.required_message = required_message
         super().__init__(**kwargs)
 
     def to_python(self, value):
@@ -58,7 +59,9 @@ class DateField(forms.Field):
 
     def validate(self, value):
         if value is None and self.required:
-            raise forms.ValidationError(f"Enter the {(self.label or 'date').lower()}")
+            raise forms.ValidationError(
+                self.required_message or f"Enter the {(self.label or 'date').lower()}"
+            )
         if value is not None and self.past and value > timezone.localdate():
             raise forms.ValidationError(f"{self.label} must be in the past")
 

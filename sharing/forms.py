@@ -3,7 +3,7 @@ from django import forms
 from ppo import govuk
 from ppo.models import Agency, AgencyType
 from sharing.categories import Category
-from sharing.models import ConsentKind
+from sharing.models import ConsentKind, Gateway
 
 
 class ConsentForm(forms.Form):
@@ -91,3 +91,40 @@ class AccessLogFilterForm(forms.Form):
     email = forms.EmailField(label="Staff email address", required=False)
     date_from = govuk.DateField(label="From", required=False)
     date_to = govuk.DateField(label="To", required=False)
+
+
+class DisclosureForm(forms.Form):
+    agency = forms.ModelChoiceField(
+        queryset=Agency.objects.none(),
+        label="Disclose to",
+        empty_label="Select an agency",
+        error_messages={"required": "Select the agency to disclose to"},
+    )
+    categories = forms.MultipleChoiceField(
+        label="Which information?",
+        choices=Category.choices,
+        widget=govuk.Checkboxes,
+        error_messages={"required": "Select the information to disclose"},
+    )
+    gateway = forms.ChoiceField(
+        label="Legal gateway",
+        choices=Gateway.choices,
+        widget=govuk.Radios,
+        error_messages={"required": "Select the legal gateway"},
+    )
+    reason = forms.CharField(
+        label="Why is sharing without consent necessary?",
+        widget=forms.Textarea,
+        max_length=2000,
+        help_text="Say how not sharing would prejudice the prevention or detection of crime.",
+        error_messages={"required": "Explain why sharing without consent is necessary"},
+    )
+    expires_on = govuk.DateField(
+        label="Sharing stops on",
+        help_text="No later than needed. For example, 31 12 2026",
+        required_message="Enter the date sharing stops",
+    )
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies

@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 
 from ppo.models import Membership, Offender, Role, Scheme, User
 from sharing.categories import default_rules
-from sharing.models import AccessLogEntry, ConsentEntry, Protocol
+from sharing.models import AccessLogEntry, ConsentEntry, Disclosure, Protocol
 
 
 def protocol_in_force(*, scheme: Scheme) -> Protocol | None:
@@ -52,3 +52,13 @@ def can_read_access_log(*, user: User) -> bool:
     return Membership.objects.filter(
         user=user, role__in=[Role.COORDINATOR, Role.DATA_PROTECTION]
     ).exists()
+
+
+def is_authoriser_for(*, user: User, scheme: Scheme) -> bool:
+    return Membership.objects.filter(
+        user=user, role=Role.AUTHORISER, agency__scheme=scheme
+    ).exists()
+
+
+def disclosures_of(*, offender: Offender) -> QuerySet[Disclosure]:
+    return Disclosure.objects.filter(offender=offender).select_related("agency", "authorised_by")

@@ -6,4 +6,7 @@ urlpatterns = [
     path("offenders/<int:pk>/consent/", views.offender_consent, name="offender-consent"),
     path("schemes/<slug:slug>/protocol/", views.scheme_protocol, name="scheme-protocol"),
     path("access-log/", views.access_log, name="access-log"),
+    path(
+        "offenders/<int:pk>/disclosures/", views.offender_disclosures, name="offender-disclosures"
+    ),
 ]

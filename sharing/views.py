@@ -7,21 +7,29 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from ppo.govuk import posted, uploaded
 from ppo.models import Agency, AgencyType
 from ppo.selectors import can_edit_offender, coordinates_scheme, offender_for, schemes_of
 from sharing.categories import Category
-from sharing.forms import AccessLogFilterForm, ConsentForm, ProtocolForm
+from sharing.forms import AccessLogFilterForm, ConsentForm, DisclosureForm, ProtocolForm
 from sharing.models import Purpose
 from sharing.selectors import (
     access_log_for,
     can_read_access_log,
     consent_history,
+    disclosures_of,
+    is_authoriser_for,
     protocol_in_force,
     protocol_rules,
 )
-from sharing.services import access_log_record, consent_record, protocol_save
+from sharing.services import (
+    access_log_record,
+    consent_record,
+    disclosure_record,
+    protocol_save,
+)
 
 
 def offender_consent(request, pk: int):
@@ -171,3 +179,34 @@ def _access_log_csv(entries) -> StreamingHttpResponse:
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="access-log.csv"'
     return response
+
+
+def offender_disclosures(request, pk: int):
+    """Disclosures without consent for one person; an authoriser in the scheme records them."""
+    offender = offender_for(user=request.user, pk=pk)
+    may_record = is_authoriser_for(user=request.user, scheme=offender.scheme)
+    agencies = Agency.objects.filter(Q(scheme=offender.scheme) | Q(scheme__isnull=True))
+    form = DisclosureForm(posted(request) if may_record else None, agencies=agencies)
+    if request.method == "POST":
+        if not may_record:
+            raise Http404
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                disclosure_record(offender=offender, by=request.user, **data)
+            except ValidationError as error:
+                for field, problems in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, problems)
+            else:
+                messages.success(request, "The disclosure has been recorded.")
+                return redirect("offender-disclosures", pk=offender.pk)
+    return render(
+        request,
+        "sharing/offender_disclosures.html",
+        {
+            "offender": offender,
+            "form": form if may_record else None,
+            "disclosures": disclosures_of(offender=offender),
+            "today": timezone.localdate(),
+        },
+    )
