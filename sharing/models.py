@@ -179,3 +179,30 @@ class AccessLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.get_purpose_display().lower()} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class SubjectAccessExport(models.Model):
+    """A subject access export for one person: a ZIP of a PDF summary and CSVs of everything
+    held, every disclosure and who consulted the record. Built by a Celery job."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        RUNNING = "running", "Being built"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    offender = models.ForeignKey(Offender, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    file = models.FileField(upload_to="subject-access/%Y/%m/", blank=True)
+    problem = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"Subject access export for {self.offender} ({self.state})"

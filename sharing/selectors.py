@@ -4,7 +4,13 @@ from django.db.models import QuerySet
 
 from ppo.models import Membership, Offender, Role, Scheme, User
 from sharing.categories import default_rules
-from sharing.models import AccessLogEntry, ConsentEntry, Disclosure, Protocol
+from sharing.models import (
+    AccessLogEntry,
+    ConsentEntry,
+    Disclosure,
+    Protocol,
+    SubjectAccessExport,
+)
 
 
 def protocol_in_force(*, scheme: Scheme) -> Protocol | None:
@@ -62,3 +68,13 @@ def is_authoriser_for(*, user: User, scheme: Scheme) -> bool:
 
 def disclosures_of(*, offender: Offender) -> QuerySet[Disclosure]:
     return Disclosure.objects.filter(offender=offender).select_related("agency", "authorised_by")
+
+
+def may_export_subject_access(*, user: User, scheme: Scheme) -> bool:
+    return Membership.objects.filter(
+        user=user, role__in=[Role.COORDINATOR, Role.DATA_PROTECTION], agency__scheme=scheme
+    ).exists()
+
+
+def subject_access_exports(*, offender: Offender) -> QuerySet[SubjectAccessExport]:
+    return SubjectAccessExport.objects.filter(offender=offender).select_related("requested_by")

@@ -20,7 +20,9 @@ from sharing.models import (
     Protocol,
     ProtocolRule,
     Purpose,
+    SubjectAccessExport,
 )
+from sharing.tasks import subject_access_export_build
 
 # Serialises appends to the ledger, so two consents recorded at once cannot both claim the
 # same previous row and fork the hash chain.
@@ -188,3 +190,17 @@ def access_log_record(
         )
         for offender_id, categories in entries
     )
+
+
+@transaction.atomic
+def subject_access_request(*, offender: Offender, by: User) -> SubjectAccessExport:
+    """Ask for a subject access export; a worker builds it once this transaction commits.
+    Only the scheme's coordinators and data protection officers may (ValidationError)."""
+    allowed = Membership.objects.filter(
+        user=by, role__in=[Role.COORDINATOR, Role.DATA_PROTECTION], agency__scheme=offender.scheme
+    ).exists()
+    if not allowed:
+        raise ValidationError("Only the scheme's coordinators and data protection officers can.")
+    export = SubjectAccessExport.objects.create(offender=offender, requested_by=by)
+    transaction.on_commit(lambda: subject_access_export_build.delay(export.pk))
+    return export

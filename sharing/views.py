@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
@@ -21,14 +21,17 @@ from sharing.selectors import (
     consent_history,
     disclosures_of,
     is_authoriser_for,
+    may_export_subject_access,
     protocol_in_force,
     protocol_rules,
+    subject_access_exports,
 )
 from sharing.services import (
     access_log_record,
     consent_record,
     disclosure_record,
     protocol_save,
+    subject_access_request,
 )
 
 
@@ -209,4 +212,41 @@ def offender_disclosures(request, pk: int):
             "disclosures": disclosures_of(offender=offender),
             "today": timezone.localdate(),
         },
+    )
+
+
+def subject_access(request, pk: int):
+    """A person's subject access exports: request one, see progress, download when ready."""
+    offender = offender_for(user=request.user, pk=pk)
+    if not may_export_subject_access(user=request.user, scheme=offender.scheme):
+        raise Http404
+    if request.method == "POST":
+        subject_access_request(offender=offender, by=request.user)
+        messages.success(
+            request, "The export is being built. Refresh this page in a minute to download it."
+        )
+        return redirect("subject-access", pk=offender.pk)
+    return render(
+        request,
+        "sharing/subject_access.html",
+        {"offender": offender, "exports": subject_access_exports(offender=offender)},
+    )
+
+
+def subject_access_download(request, pk: int, export_id: int):
+    offender = offender_for(user=request.user, pk=pk)
+    if not may_export_subject_access(user=request.user, scheme=offender.scheme):
+        raise Http404
+    export = get_object_or_404(
+        subject_access_exports(offender=offender).filter(state="ready"), pk=export_id
+    )
+    access_log_record(
+        user=request.user,
+        entries=[(offender.pk, list(Category.values))],
+        purpose=Purpose.EXPORT,
+        client_address=request.META.get("REMOTE_ADDR"),
+        path=request.get_full_path(),
+    )
+    return FileResponse(
+        export.file.open("rb"), as_attachment=True, filename=export.file.name.rsplit("/", 1)[-1]
     )
