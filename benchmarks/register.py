@@ -1,4 +1,4 @@
-"""Register benchmarks on national-scale demo data (issue 3 targets).
+"""Register and sharing benchmarks on national-scale demo data (issue 3 and 4 targets).
 
     .venv/bin/python benchmarks/register.py [--runs 30]
 
@@ -40,6 +40,8 @@ from ppo.models import Agency, Event, Offender, Role, User  # noqa: E402
 from ppo.selectors import offenders_visible_to  # noqa: E402
 from ppo.services import membership_add, staff_create  # noqa: E402
 from ppo.status import on_programme, statuses_at  # noqa: E402
+from sharing.models import SubjectAccessExport  # noqa: E402
+from sharing.subject_access import subject_access_build  # noqa: E402
 
 BENCH_EMAIL = "benchmark.reader@demo.example"
 
@@ -163,6 +165,13 @@ def main() -> None:
     elapsed = time.perf_counter() - started
     print(f"{'Status of every current PPO':48} {len(statuses):,} people in {elapsed:.2f} s "
           "(target < 2 s)")  # fmt: skip
+
+    export = SubjectAccessExport.objects.create(offender=target, requested_by=om)
+    started = time.perf_counter()
+    subject_access_build(export_id=export.pk)
+    elapsed = time.perf_counter() - started
+    print(f"{'Subject access export (' + str(events) + ' events)':48} built in {elapsed:.2f} s "
+          "(target < 60 s)")  # fmt: skip
 
 
 if __name__ == "__main__":
