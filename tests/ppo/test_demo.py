@@ -108,3 +108,18 @@ def test_national_scale_builds_schemes_with_staff_and_people():
     assert om.check_password(DEMO_PASSWORD)
     call_command("seed_demo", "--scale", "national", "--schemes", "3", "--people", "300")
     assert national.count() == 3
+
+
+def test_seed_demo_records_consent_decisions_on_an_intact_ledger():
+    from sharing.ledger import ledger_verify
+    from sharing.models import ConsentEntry
+
+    call_command("seed_demo")
+    entries = ConsentEntry.objects.filter(offender__scheme__slug="stockton")
+    assert 400 < entries.count() < 660
+    assert {"given", "refused"} == set(entries.values_list("kind", flat=True))
+    checked, breaks = ledger_verify()
+    assert checked == ConsentEntry.objects.count()
+    assert breaks == []
+    call_command("seed_demo")
+    assert ConsentEntry.objects.count() == checked

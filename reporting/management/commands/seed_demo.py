@@ -6,17 +6,21 @@ from ppo.demo import (
     DEMO_PASSWORD,
     NATIONAL_PEOPLE,
     NATIONAL_SCHEMES,
+    SCHEMES,
     DemoDataRefused,
     demo_data_load,
     national_demo_load,
 )
+from ppo.models import Scheme
+from sharing.demo import consent_demo_load
 
 
 class Command(BaseCommand):
     help = (
         "Load synthetic demo data (never in production). --scale scheme (the default): two "
         "schemes, a persona per role, 60 PPOs and 600 other people each with two years of "
-        "history. --scale national adds 300 schemes and about 150,000 people for benchmarks."
+        "history, and consent decisions for most of them. --scale national adds 300 schemes and "
+        "about 150,000 people for benchmarks."
     )
 
     def add_arguments(self, parser):
@@ -32,6 +36,8 @@ class Command(BaseCommand):
         started = time.monotonic()
         try:
             personas = demo_data_load()
+            for slug, *_ in SCHEMES:
+                consent_demo_load(scheme=Scheme.objects.get(slug=slug))
             if scale == "national":
                 built = national_demo_load(schemes=schemes, people=people)
                 self.stdout.write(f"National scale: built {built} new scheme(s).")
