@@ -42,3 +42,24 @@ def log_lookup(*, request, matched_ids: tuple[int, ...]) -> None:
         client_address=request.META.get("REMOTE_ADDR"),
         path=request.path,
     )
+
+
+def only_where_shown(people, *, user: User, on: date, criteria: dict):
+    """Keep, of a filtered register, only people for whom every filter used matched
+    information the user is shown: a status filter must not find someone whose status is
+    withheld, nor a name search someone whose name is (that would reveal it)."""
+    checks = []
+    if criteria.get("status"):
+        checks.append(lambda access: access.shows_status)
+    if criteria.get("area"):
+        checks.append(lambda access: access.shows_field("area"))
+    if criteria.get("q"):
+        checks.append(
+            lambda access: access.shows_field("first_name") and access.shows_field("pnc_id")
+        )
+    if not checks:
+        return people
+    candidates = [Offender(pk=pk) for pk in people.values_list("pk", flat=True)]
+    access = record_access(user=user, offenders=candidates, on=on)
+    allowed = [pk for pk, item in access.items() if all(check(item) for check in checks)]
+    return people.filter(pk__in=allowed)

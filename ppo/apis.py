@@ -8,7 +8,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ppo.access import log_consultation, log_lookup, record_access
+from ppo.access import log_consultation, log_lookup, only_where_shown, record_access
 from ppo.codes import EventKind, Programme, Status
 from ppo.events import EXTRA_COLUMNS
 from ppo.lookup import lookup_run
@@ -117,6 +117,9 @@ class OffenderViewSet(
         filters = OffenderFilter(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
         people = register_search(user=self.request.user, on=today, **filters.validated_data)
+        people = only_where_shown(
+            people, user=self.request.user, on=today, criteria=filters.validated_data
+        )
         return people.prefetch_related("aliases").order_by("last_name", "first_name", "pk")
 
     def get_object(self):
@@ -161,6 +164,9 @@ class OffenderViewSet(
         offender = self.get_object()
         if not can_edit_offender(user=request.user, offender=offender):
             raise PermissionDenied("Your role cannot change this record.")
+        access = record_access(user=request.user, offenders=[offender], on=timezone.localdate())
+        if not access[offender.pk].shows_all_personal_fields:
+            raise PermissionDenied("Some of this person's details are not shared with you.")
         partial = kwargs.pop("partial", False)
         serializer = OffenderSerializer(offender, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
@@ -247,6 +253,10 @@ class OffenderEventsApi(generics.ListCreateAPIView):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
+        access = record_access(user=request.user, offenders=[offender], on=timezone.localdate())
+        if not access[offender.pk].shows_event(data["kind"]):
+            # Refused before any check on existing events, which would reveal them.
+            raise PermissionDenied("This kind of event is not shared with your agency.")
         try:
             event = event_record(
                 offender=offender,

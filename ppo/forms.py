@@ -125,8 +125,19 @@ class EventKindForm(forms.Form):
         label="What happened?",
         choices=EventKind.choices,
         widget=govuk.Radios,
-        error_messages={"required": "Select what happened"},
+        error_messages={
+            "required": "Select what happened",
+            "invalid_choice": "Select what happened",
+        },
     )
+
+    def __init__(self, *args, access, **kwargs):
+        """Only kinds of event the user's agency is shown can be recorded: recording one
+        it cannot see would reveal, through duplicate checks, what is already there."""
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [
+            (value, label) for value, label in EventKind.choices if access.shows_event(value)
+        ]
 
 
 EVENT_COLUMN_LABELS = {

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from ppo.access import log_consultation, log_lookup, record_access
+from ppo.access import log_consultation, log_lookup, only_where_shown, record_access
 from ppo.codes import EventKind
 from ppo.forms import (
     EventForm,
@@ -114,6 +114,7 @@ def offender_list(request):
         area=criteria.get("area", ""),
         manager_id=criteria.get("manager"),
     ).order_by("last_name", "first_name", "pk")
+    people = only_where_shown(people, user=request.user, on=today, criteria=criteria)
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     access = record_access(user=request.user, offenders=list(page), on=today)
     for person in page:
@@ -149,6 +150,7 @@ def offender_detail(request, pk: int):
         "events": [event for event in offender.events.all() if access.shows_event(event.kind)],
         "today": today,
         "can_edit": can_edit_offender(user=request.user, offender=offender),
+        "can_edit_details": access.shows_all_personal_fields,
         "coordinator": coordinator,
     }
     if coordinator:
@@ -214,6 +216,10 @@ def offender_edit(request, pk: int):
     offender = offender_for(user=request.user, pk=pk)
     if not can_edit_offender(user=request.user, offender=offender):
         raise Http404
+    access = record_access(user=request.user, offenders=[offender], on=timezone.localdate())
+    if not access[offender.pk].shows_all_personal_fields:
+        # The form would show, and could overwrite, details withheld from this agency.
+        raise Http404
     initial = {
         **{name: getattr(offender, name) for name in OffenderForm.base_fields if name != "aliases"},
         "aliases": "\n".join(offender.aliases.order_by("name").values_list("name", flat=True)),
@@ -242,7 +248,8 @@ def event_create(request, pk: int):
     offender = offender_for(user=request.user, pk=pk)
     if not can_edit_offender(user=request.user, offender=offender):
         raise Http404
-    kind_form = EventKindForm(request.GET or None)
+    access = record_access(user=request.user, offenders=[offender], on=timezone.localdate())
+    kind_form = EventKindForm(request.GET or None, access=access[offender.pk])
     if not kind_form.is_valid():
         return render(request, "ppo/event_kind.html", {"offender": offender, "form": kind_form})
     kind = kind_form.cleaned_data["kind"]

@@ -15,7 +15,7 @@ from django.db.models import Q
 from ppo.models import REGISTER_ROLES, Offender, OffenderGroupObjectPermission, User
 from ppo.models.register import VIEW_OFFENDER
 from sharing.categories import EVENT_CATEGORIES, OFFENDER_FIELD_CATEGORIES, Category, default_rules
-from sharing.models import ConsentEntry, ConsentKind, Disclosure, Protocol, ProtocolRule
+from sharing.models import ConsentEntry, ConsentKind, Disclosure, Protocol
 
 WITHHELD = "Withheld - not shared with your agency"
 STATUS_CATEGORIES = frozenset({Category.OFFENDING, Category.CUSTODY, Category.SUPERVISION})
@@ -35,6 +35,12 @@ class RecordAccess:
 
     def shows_event(self, kind: str) -> bool:
         return EVENT_CATEGORIES[kind] in self.categories
+
+    @property
+    def shows_all_personal_fields(self) -> bool:
+        return {OFFENDER_FIELD_CATEGORIES[name] for name in OFFENDER_FIELD_CATEGORIES} <= (
+            self.categories
+        )
 
     @property
     def shows_status(self) -> bool:
@@ -102,11 +108,16 @@ def _rules_by_scheme(scheme_ids: set[int]) -> dict[int, dict[tuple[str, str], bo
         .distinct("scheme_id")
         .values("id")
     )
+    # A scheme with a protocol uses it even when it allows nothing; the default applies
+    # only to schemes that never saved one. (LEFT JOIN: a protocol without rules still
+    # yields its scheme, with NULL rule columns.)
     rules: dict[int, dict[tuple[str, str], bool]] = {}
-    for scheme_id, agency_type, category, needs_consent in ProtocolRule.objects.filter(
-        protocol__in=latest
-    ).values_list("protocol__scheme_id", "agency_type", "category", "needs_consent"):
-        rules.setdefault(scheme_id, {})[(agency_type, category)] = needs_consent
+    for scheme_id, agency_type, category, needs_consent in Protocol.objects.filter(
+        id__in=latest
+    ).values_list("scheme_id", "rules__agency_type", "rules__category", "rules__needs_consent"):
+        scheme_rules = rules.setdefault(scheme_id, {})
+        if agency_type is not None:
+            scheme_rules[(agency_type, category)] = needs_consent
     defaults = default_rules()
     return {scheme_id: rules.get(scheme_id, defaults) for scheme_id in scheme_ids}
 

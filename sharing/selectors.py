@@ -78,3 +78,12 @@ def may_export_subject_access(*, user: User, scheme: Scheme) -> bool:
 
 def subject_access_exports(*, offender: Offender) -> QuerySet[SubjectAccessExport]:
     return SubjectAccessExport.objects.filter(offender=offender).select_related("requested_by")
+
+
+def subject_access_offenders(*, user: User) -> QuerySet[Offender]:
+    """People whose subject access exports the user may handle: those of the schemes where
+    they are coordinator or data protection officer."""
+    return Offender.objects.filter(
+        scheme__agencies__memberships__user=user,
+        scheme__agencies__memberships__role__in=[Role.COORDINATOR, Role.DATA_PROTECTION],
+    ).distinct()

@@ -82,14 +82,20 @@ def consent_record(
     if review_date and review_date <= effective_date:
         errors["review_date"] = ["The review date must be after the date of the consent"]
     if kind == ConsentKind.WITHDRAWN and not errors:
+        # Consent given to a type of agency covers each named agency of that type, and a
+        # withdrawal must come on or after the consent it withdraws.
         earlier = ConsentEntry.objects.filter(
-            offender=offender, kind=ConsentKind.GIVEN, categories__overlap=categories
+            offender=offender,
+            kind=ConsentKind.GIVEN,
+            categories__overlap=categories,
+            effective_date__lte=effective_date,
         )
-        given = earlier.filter(agency_types__overlap=agency_types) | earlier.filter(
+        types = set(agency_types) | {agency.type for agency in agencies}
+        given = earlier.filter(agency_types__overlap=sorted(types)) | earlier.filter(
             agency_ids__overlap=[agency.pk for agency in agencies]
         )
         if not given.exists():
-            errors["kind"] = ["Consent cannot be withdrawn: it was never given for this"]
+            errors["kind"] = ["Consent cannot be withdrawn: it was not given for this by that date"]
     if errors:
         raise ValidationError(errors)
 

@@ -25,6 +25,7 @@ from sharing.selectors import (
     protocol_in_force,
     protocol_rules,
     subject_access_exports,
+    subject_access_offenders,
 )
 from sharing.services import (
     access_log_record,
@@ -188,6 +189,10 @@ def offender_disclosures(request, pk: int):
     """Disclosures without consent for one person; an authoriser in the scheme records them."""
     offender = offender_for(user=request.user, pk=pk)
     may_record = is_authoriser_for(user=request.user, scheme=offender.scheme)
+    # Reasons for sharing without consent often rest on intelligence: only those who decide
+    # or oversee them read them.
+    if not (may_record or may_export_subject_access(user=request.user, scheme=offender.scheme)):
+        raise Http404
     agencies = Agency.objects.filter(Q(scheme=offender.scheme) | Q(scheme__isnull=True))
     form = DisclosureForm(posted(request) if may_record else None, agencies=agencies)
     if request.method == "POST":
@@ -216,10 +221,10 @@ def offender_disclosures(request, pk: int):
 
 
 def subject_access(request, pk: int):
-    """A person's subject access exports: request one, see progress, download when ready."""
-    offender = offender_for(user=request.user, pk=pk)
-    if not may_export_subject_access(user=request.user, scheme=offender.scheme):
-        raise Http404
+    """A person's subject access exports: request one, see progress, download when ready.
+    Reached through scheme membership, not record grants: a data protection officer
+    answers the person's request without reading the record in the service."""
+    offender = get_object_or_404(subject_access_offenders(user=request.user), pk=pk)
     if request.method == "POST":
         subject_access_request(offender=offender, by=request.user)
         messages.success(
@@ -234,9 +239,7 @@ def subject_access(request, pk: int):
 
 
 def subject_access_download(request, pk: int, export_id: int):
-    offender = offender_for(user=request.user, pk=pk)
-    if not may_export_subject_access(user=request.user, scheme=offender.scheme):
-        raise Http404
+    offender = get_object_or_404(subject_access_offenders(user=request.user), pk=pk)
     export = get_object_or_404(
         subject_access_exports(offender=offender).filter(state="ready"), pk=export_id
     )

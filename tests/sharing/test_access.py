@@ -152,3 +152,43 @@ def test_disclosures_need_an_authoriser_a_gateway_a_reason_and_a_future_end(
         "__all__", "categories", "gateway", "reason", "expires_on",
     }  # fmt: skip
     assert not Disclosure.objects.exists()
+
+
+def test_a_protocol_that_shares_nothing_is_not_the_default(record, police_om, coordinator):
+    from sharing.services import protocol_save
+
+    protocol_save(scheme=record.scheme, rules={}, by=coordinator, note="Paused")
+    access = record_access(user=police_om, offenders=[record], on=timezone.localdate())
+    assert access[record.pk].categories == frozenset()
+
+
+def test_withdrawing_from_one_named_agency_after_consent_to_its_type(
+    record, police_om, cjit_worker
+):
+    today = timezone.localdate()
+    cjit = cjit_worker.memberships.get().agency
+    consent_record(
+        offender=record, kind=ConsentKind.GIVEN, agency_types=["cjit"], agencies=[],
+        categories=[Category.HEALTH], effective_date=today - timedelta(days=2),
+        review_date=None, by=police_om,
+    )  # fmt: skip
+    consent_record(
+        offender=record, kind=ConsentKind.WITHDRAWN, agency_types=[], agencies=[cjit],
+        categories=[Category.HEALTH], effective_date=today, review_date=None, by=police_om,
+    )  # fmt: skip
+    access = record_access(user=cjit_worker, offenders=[record], on=today)[record.pk]
+    assert not access.shows(Category.HEALTH)
+
+
+def test_a_withdrawal_dated_before_the_consent_is_refused(record, police_om):
+    today = timezone.localdate()
+    consent_record(
+        offender=record, kind=ConsentKind.GIVEN, agency_types=["cjit"], agencies=[],
+        categories=[Category.HEALTH], effective_date=today, review_date=None, by=police_om,
+    )  # fmt: skip
+    with pytest.raises(ValidationError, match="not given for this by that date"):
+        consent_record(
+            offender=record, kind=ConsentKind.WITHDRAWN, agency_types=["cjit"], agencies=[],
+            categories=[Category.HEALTH], effective_date=today - timedelta(days=5),
+            review_date=None, by=police_om,
+        )  # fmt: skip

@@ -45,7 +45,7 @@ def test_every_problem_is_listed_and_nothing_written(client, dean, police_om):
         {"kind": "withdrawn", "categories": ["finance"], "agency_types": ["housing"],
          "effective_date_day": "5", "effective_date_month": "1", "effective_date_year": "2026"},
     )  # fmt: skip
-    assert "it was never given for this" in response.content.decode()
+    assert "it was not given for this by that date" in response.content.decode()
     response = client.post(reverse("offender-consent", args=[dean.pk]), {})
     content = response.content.decode()
     for message in (

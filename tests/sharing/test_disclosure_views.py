@@ -62,3 +62,11 @@ def test_only_authorisers_record_and_people_without_a_grant_get_404(
     assert client.post(url, {"reason": "x"}).status_code == 404
     client.force_login(cjit_worker)
     assert client.get(url).status_code == 404
+
+
+def test_disclosure_reasons_are_not_shown_to_partners(client, dean, coordinator, housing_officer):
+    offender_access_grant(
+        offenders=[dean], agency=housing_officer.memberships.get().agency, by=coordinator
+    )
+    client.force_login(housing_officer)
+    assert client.get(reverse("offender-disclosures", args=[dean.pk])).status_code == 404

@@ -96,7 +96,8 @@ def test_the_api_withholds_the_same_fields_and_events(record, housing_officer, p
     assert kinds == ["arrest"]
 
 
-def test_a_write_through_the_api_does_not_reveal_withheld_fields(record, police_om):
+def test_details_partly_withheld_cannot_be_changed(client, record, police_om):
+    """An edit form or PATCH would show, or could overwrite, the withheld postcode."""
     from rest_framework.test import APIClient
 
     api = APIClient()
@@ -104,8 +105,29 @@ def test_a_write_through_the_api_does_not_reveal_withheld_fields(record, police_
     response = api.patch(
         f"/api/v1/offenders/{record.pk}/", {"area": "North", "version": 1}, format="json"
     )
-    assert response.status_code == 200
-    assert response.json()["postcode"] is None
+    assert response.status_code == 403
+    assert "TS18 1AB" not in response.content.decode()
+    client.force_login(police_om)
+    assert client.get(reverse("offender-edit", args=[record.pk])).status_code == 404
+    assert "Change details" not in page(client, police_om, record)
+
+
+def test_filters_and_search_never_find_by_withheld_information(record, housing_officer):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(housing_officer)
+    # Housing is not shown the status, so filtering by it must not find the person.
+    assert api.get("/api/v1/offenders/", {"status": "in_court_process"}).json()["count"] == 0
+    assert api.get("/api/v1/offenders/", {"status": "community_non_statutory"}).json()["count"] == 0
+
+
+def test_event_kinds_the_agency_cannot_see_cannot_be_recorded(client, record, police_om):
+    client.force_login(police_om)
+    url = reverse("event-create", args=[record.pk])
+    assert "Drug test" not in client.get(url).content.decode()
+    response = client.get(url, {"kind": "drug_test"})
+    assert "Select what happened" in response.content.decode()
 
 
 def test_the_register_list_withholds_status_from_agencies_without_consent(

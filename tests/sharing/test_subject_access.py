@@ -57,3 +57,13 @@ def test_others_cannot_request_or_download(client, dean, request, persona, coord
     assert client.get(reverse("subject-access", args=[dean.pk])).status_code == 404
     assert client.post(reverse("subject-access", args=[dean.pk])).status_code == 404
     assert not SubjectAccessExport.objects.exists()
+
+
+def test_a_data_protection_officer_without_a_grant_handles_the_export(
+    client, dean, data_protection_officer, police_om
+):
+    client.force_login(data_protection_officer)
+    url = reverse("subject-access", args=[dean.pk])
+    assert client.get(url).status_code == 200
+    # ...but still cannot read the record itself in the service.
+    assert client.get(reverse("offender-detail", args=[dean.pk])).status_code == 404
