@@ -205,9 +205,14 @@ class OffenderViewSet(
     def memberships(self, request, pk=None):
         offender = self.get_object()
         if request.method == "GET":
-            return Response(
-                ProgrammeMembershipSerializer(offender.memberships.all(), many=True).data
-            )
+            access = record_access(user=request.user, offenders=[offender], on=timezone.localdate())
+            log_consultation(request=request, access=access, purpose="api_read")
+            rows = ProgrammeMembershipSerializer(offender.memberships.all(), many=True).data
+            if not access[offender.pk].shows_status:
+                # Why someone left (long custody, MAPPA) is custody and risk information.
+                for row in rows:
+                    row["exit_reason"] = row["exit_destination"] = None
+            return Response(rows)
         if not coordinates_scheme(user=request.user, scheme=offender.scheme):
             raise PermissionDenied("Only the scheme's coordinators record memberships.")
         serializer = ProgrammeMembershipSerializer(data=request.data)

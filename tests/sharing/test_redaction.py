@@ -142,3 +142,21 @@ def test_the_register_list_withholds_status_from_agencies_without_consent(
         "Withheld - not shared with your agency"
         not in client.get(reverse("offender-list")).content.decode()
     )
+
+
+def test_why_someone_left_a_programme_is_withheld_with_their_status(
+    client, record, housing_officer
+):
+    from rest_framework.test import APIClient
+
+    from tests.factories import ProgrammeMembershipFactory
+
+    ProgrammeMembershipFactory(
+        offender=record, start_date=date(2024, 1, 1), end_date=date(2025, 1, 1),
+        exit_reason="high_risk_mappa", exit_destination="none",
+    )  # fmt: skip
+    assert "MAPPA" not in page(client, housing_officer, record)
+    api = APIClient()
+    api.force_authenticate(housing_officer)
+    rows = api.get(f"/api/v1/offenders/{record.pk}/memberships/").json()
+    assert rows[0]["exit_reason"] is None
