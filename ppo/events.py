@@ -4,7 +4,15 @@ import, the forms and the API. Values arrive here already parsed into Python typ
 from dataclasses import dataclass
 from datetime import date
 
-from ppo.codes import DrugTestResult, EventKind
+from ppo.codes import (
+    Disposal,
+    DrugTestResult,
+    EventKind,
+    OffenceCategory,
+    OrderType,
+    RiskOutcome,
+    Substance,
+)
 
 # Every column an event may carry besides scheme, local_id, event, date and reference.
 EXTRA_COLUMNS = (
@@ -15,6 +23,15 @@ EXTRA_COLUMNS = (
 DATE_COLUMNS = frozenset({"offence_date", "expected_release", "licence_end", "end_date"})
 INTEGER_COLUMNS = frozenset({"tics", "sentence_months"})
 BOOLEAN_COLUMNS = frozenset({"breach"})
+# Columns holding a code, and the codes each accepts.
+CODE_COLUMNS = {
+    "offence_category": OffenceCategory,
+    "disposal": Disposal,
+    "result": DrugTestResult,
+    "substance": Substance,
+    "order_type": OrderType,
+    "outcome": RiskOutcome,
+}
 # Empty values of these are stored as NULL; empty text columns as "".
 NULLABLE_EVENT_COLUMNS = DATE_COLUMNS | INTEGER_COLUMNS | BOOLEAN_COLUMNS
 

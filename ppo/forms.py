@@ -3,19 +3,13 @@ from django.contrib.auth.forms import AuthenticationForm
 
 from ppo import govuk
 from ppo.codes import (
-    Disposal,
-    DrugTestResult,
     Ethnicity,
     EventKind,
     Gender,
-    OffenceCategory,
-    OrderType,
     Programme,
-    RiskOutcome,
     Status,
-    Substance,
 )
-from ppo.events import BOOLEAN_COLUMNS, DATE_COLUMNS, EVENT_SPECS, INTEGER_COLUMNS
+from ppo.events import BOOLEAN_COLUMNS, CODE_COLUMNS, DATE_COLUMNS, EVENT_SPECS, INTEGER_COLUMNS
 from ppo.identifiers import crn_normalise, nomis_normalise, pnc_normalise
 from ppo.models import Agency, Event, ImportKind, Membership, Scheme
 
@@ -158,14 +152,6 @@ EVENT_COLUMN_LABELS = {
     "to_area": "Moved to",
     "outcome": "Risk of harm",
 }
-_EVENT_CHOICES = {
-    "offence_category": OffenceCategory,
-    "disposal": Disposal,
-    "result": DrugTestResult,
-    "substance": Substance,
-    "order_type": OrderType,
-    "outcome": RiskOutcome,
-}
 
 
 class EventForm(forms.Form):
@@ -206,8 +192,8 @@ def _event_field(column: str, *, required: bool) -> forms.Field:
             choices=[("", "Not known"), ("true", "Yes"), ("false", "No")],
             coerce=lambda value: value == "true", empty_value=None,
         )  # fmt: skip
-    if column in _EVENT_CHOICES:
-        choices = _EVENT_CHOICES[column].choices
+    if column in CODE_COLUMNS:
+        choices = CODE_COLUMNS[column].choices
         messages = {"required": f"Select the {label.lower()}"}
         if required:
             return forms.ChoiceField(

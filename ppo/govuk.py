@@ -87,3 +87,13 @@ def posted(request):
 
 def uploaded(request):
     return request.FILES if request.method == "POST" else None
+
+
+def add_service_errors(form, error) -> None:
+    """Put a service's ValidationError on the form: by field where it names one of the form's
+    fields, otherwise as an error of the whole form."""
+    if hasattr(error, "error_dict"):
+        for field, problems in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, problems)
+    else:
+        form.add_error(None, error)

@@ -18,23 +18,18 @@ from django.db.models import F
 from django.utils import timezone
 
 from ppo.codes import (
-    Disposal,
-    DrugTestResult,
     Ethnicity,
     EventKind,
     ExitDestination,
     ExitReason,
     Gender,
-    OffenceCategory,
-    OrderType,
     Programme,
     ReferralSource,
-    RiskOutcome,
     Strand,
-    Substance,
 )
 from ppo.events import (
     BOOLEAN_COLUMNS,
+    CODE_COLUMNS,
     DATE_COLUMNS,
     EXTRA_COLUMNS,
     INTEGER_COLUMNS,
@@ -63,14 +58,6 @@ REQUIRED_COLUMNS = {
     ImportKind.PROGRAMMES: ("scheme", "local_id", "programme", "start_date"),
 }  # fmt: skip
 
-EVENT_CODE_COLUMNS = {
-    "offence_category": OffenceCategory,
-    "disposal": Disposal,
-    "result": DrugTestResult,
-    "substance": Substance,
-    "order_type": OrderType,
-    "outcome": RiskOutcome,
-}
 OFFENDER_FIELDS = (
     "first_name", "last_name", "date_of_birth", "gender", "ethnicity", "pnc_id", "cro_number",
     "nomis_number", "crn", "postcode", "area",
@@ -454,8 +441,8 @@ def _event_value(row: _Row, column: str):
         return row.integer(column)
     if column in BOOLEAN_COLUMNS:
         return row.boolean(column)
-    if column in EVENT_CODE_COLUMNS:
-        return row.code(column, EVENT_CODE_COLUMNS[column])
+    if column in CODE_COLUMNS:
+        return row.code(column, CODE_COLUMNS[column])
     return row.text(column, max_length=Event._meta.get_field(column).max_length)
 
 

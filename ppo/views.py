@@ -24,7 +24,7 @@ from ppo.forms import (
     SchemeChoiceForm,
     SignInForm,
 )
-from ppo.govuk import posted, uploaded
+from ppo.govuk import add_service_errors, posted, uploaded
 from ppo.imports import ImportRejected, csv_import
 from ppo.lookup import lookup_run
 from ppo.models import LOOKUP_ROLES, REGISTER_ROLES
@@ -205,7 +205,7 @@ def offender_create_view(request):
                 aliases=form.alias_list(),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{offender.full_name} has been added to the register.")
             return redirect("offender-detail", pk=offender.pk)
@@ -236,7 +236,7 @@ def offender_edit(request, pk: int):
                 aliases=form.alias_list(),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The person's details have been saved.")
             return redirect("offender-detail", pk=offender.pk)
@@ -265,7 +265,7 @@ def event_create(request, pk: int):
                 values=form.event_values(),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{EventKind(kind).label} recorded.")
             return redirect("offender-detail", pk=offender.pk)
@@ -345,12 +345,3 @@ def import_upload(request):
 
 def _int_or_none(value: str) -> int | None:
     return int(value) if value.isdigit() else None
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: by field where it names one."""
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, error)

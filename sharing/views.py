@@ -9,7 +9,7 @@ from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from ppo.govuk import posted, uploaded
+from ppo.govuk import add_service_errors, posted, uploaded
 from ppo.models import Agency, AgencyType
 from ppo.selectors import can_edit_offender, coordinates_scheme, offender_for, schemes_of
 from sharing.categories import Category
@@ -61,8 +61,7 @@ def offender_consent(request, pk: int):
                     evidence=data["evidence"],
                 )
             except ValidationError as error:
-                for field, problems in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, problems)
+                add_service_errors(form, error)
             else:
                 messages.success(request, "The consent decision has been recorded.")
                 return redirect("offender-consent", pk=offender.pk)
@@ -203,8 +202,7 @@ def offender_disclosures(request, pk: int):
             try:
                 disclosure_record(offender=offender, by=request.user, **data)
             except ValidationError as error:
-                for field, problems in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, problems)
+                add_service_errors(form, error)
             else:
                 messages.success(request, "The disclosure has been recorded.")
                 return redirect("offender-disclosures", pk=offender.pk)
