@@ -141,3 +141,10 @@ def _consented(decisions: list[tuple], agency_id: int, agency_type: str, categor
         if category in categories and (agency_type in agency_types or agency_id in agency_ids):
             latest = kind
     return latest == ConsentKind.GIVEN
+
+
+def consent_covers(*, offender: Offender, agency, categories: list[str], on: date) -> bool:
+    """Whether the person's latest decisions give consent for every one of these categories
+    to this agency (by name or type) on `on`."""
+    decisions = _consent_decisions([offender.pk], on).get(offender.pk, [])
+    return all(_consented(decisions, agency.pk, agency.type, category) for category in categories)

@@ -27,6 +27,7 @@ def entry_content(entry: ConsentEntry) -> str:
             "recorded_by": entry.recorded_by_id,
             "recorded_at": entry.recorded_at.astimezone(UTC).isoformat(),
             "note": entry.note,
+            "evidence": entry.evidence.name or "",
             "evidence_sha256": entry.evidence_sha256,
         },
         sort_keys=True,

@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ppo.models import Agency, AgencyType, Membership, Offender, Role, Scheme, User
+from sharing.access import consent_covers
 from sharing.categories import Category
 from sharing.ledger import GENESIS, entry_hash
 from sharing.models import (
@@ -116,7 +117,8 @@ def consent_record(
         for chunk in evidence.chunks():
             digest.update(chunk)
         entry.evidence_sha256 = digest.hexdigest()
-        entry.evidence = evidence
+        # Store the file first, so its final name is known and covered by the row's hash.
+        entry.evidence.save(evidence.name, evidence, save=False)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LEDGER_LOCK])
     last = ConsentEntry.objects.order_by("-id").values_list("hash", flat=True).first()
@@ -136,9 +138,11 @@ def disclosure_record(
     reason: str,
     expires_on: date | None,
     by: User,
+    client_address: str | None = None,
 ) -> Disclosure:
-    """Record a disclosure without consent. Only an authoriser in the person's scheme may;
-    checks everything first and raises ValidationError by field, writing nothing."""
+    """Record a disclosure without consent. Only an authoriser in the person's scheme may,
+    and only for information the person's consent does not already cover for that agency.
+    Checks everything first and raises ValidationError by field, writing nothing."""
     errors: dict[str, list[str]] = {}
     authorised = Membership.objects.filter(
         user=by, role=Role.AUTHORISER, agency__scheme=offender.scheme
@@ -153,6 +157,13 @@ def disclosure_record(
         errors["reason"] = ["Explain why sharing without consent is necessary"]
     if expires_on is None or expires_on <= timezone.localdate():
         errors["expires_on"] = ["The date sharing stops must be in the future"]
+    covered = consent_covers(
+        offender=offender, agency=agency, categories=categories, on=timezone.localdate()
+    )
+    if categories and covered:
+        errors.setdefault("categories", []).append(
+            "The person's consent already covers this for that agency: no disclosure is needed"
+        )
     if errors:
         raise ValidationError(errors)
     disclosure = Disclosure.objects.create(
@@ -168,7 +179,7 @@ def disclosure_record(
         user=by,
         entries=[(offender.pk, disclosure.categories)],
         purpose=Purpose.DISCLOSURE,
-        client_address=None,
+        client_address=client_address,
         path="",
     )
     return disclosure

@@ -200,7 +200,12 @@ def offender_disclosures(request, pk: int):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                disclosure_record(offender=offender, by=request.user, **data)
+                disclosure_record(
+                    offender=offender,
+                    by=request.user,
+                    client_address=request.META.get("REMOTE_ADDR"),
+                    **data,
+                )
             except ValidationError as error:
                 add_service_errors(form, error)
             else:

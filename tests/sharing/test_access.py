@@ -192,3 +192,17 @@ def test_a_withdrawal_dated_before_the_consent_is_refused(record, police_om):
             categories=[Category.HEALTH], effective_date=today - timedelta(days=5),
             review_date=None, by=police_om,
         )  # fmt: skip
+
+
+def test_no_disclosure_where_consent_already_covers_it(record, police_om, authoriser, cjit_worker):
+    today = timezone.localdate()
+    consent_record(
+        offender=record, kind=ConsentKind.GIVEN, agency_types=["cjit"], agencies=[],
+        categories=[Category.HEALTH], effective_date=today, review_date=None, by=police_om,
+    )  # fmt: skip
+    with pytest.raises(ValidationError, match="already covers"):
+        disclosure_record(
+            offender=record, agency=cjit_worker.memberships.get().agency,
+            categories=[Category.HEALTH], gateway=Gateway.CDA_S115, reason="Needed",
+            expires_on=today + timedelta(days=3), by=authoriser,
+        )  # fmt: skip

@@ -117,3 +117,18 @@ def test_recorded_at_is_the_time_of_recording(person, police_om):
     before = timezone.now()
     entry = give(person, police_om)
     assert before <= entry.recorded_at <= timezone.now()
+
+
+def test_changing_the_evidence_file_reference_breaks_the_chain(person, police_om):
+    form = SimpleUploadedFile("signed.pdf", b"%PDF-1.4 signed", "application/pdf")
+    entry = give(person, police_om, evidence=form)
+    assert entry.evidence.name.startswith("consent-evidence/")
+    assert ledger_verify() == (1, [])
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")
+        cursor.execute(
+            "UPDATE sharing_consententry SET evidence = 'consent-evidence/other.pdf' WHERE id = %s",
+            [entry.pk],
+        )
+        cursor.execute("SET session_replication_role = DEFAULT")
+    assert len(ledger_verify()[1]) == 1
