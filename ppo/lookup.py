@@ -73,9 +73,7 @@ def lookup_answer(*, matches: list[Offender], on: date) -> LookupAnswer:
     managers = {
         assignment.offender_id: assignment.manager
         for assignment in OffenderManagerAssignment.objects.filter(
-            Q(end_date__isnull=True) | Q(end_date__gt=on),
-            offender__in=matches,
-            start_date__lte=on,
+            memberships_open_on(on), offender__in=matches
         )
         .select_related("manager")
         .order_by("start_date")

@@ -155,9 +155,9 @@ def current_manager_assignments(on: date) -> Prefetch:
     """Prefetch each offender's offender manager assignments open on `on`, with the user."""
     return Prefetch(
         "manager_assignments",
-        queryset=OffenderManagerAssignment.objects.filter(
-            Q(end_date__isnull=True) | Q(end_date__gt=on), start_date__lte=on
-        ).select_related("manager", "agency"),
+        queryset=OffenderManagerAssignment.objects.filter(memberships_open_on(on)).select_related(
+            "manager", "agency"
+        ),
         to_attr="current_assignments",
     )
 
@@ -198,10 +198,7 @@ def register_search(
         people = people.filter(
             Exists(
                 OffenderManagerAssignment.objects.filter(
-                    Q(end_date__isnull=True) | Q(end_date__gt=on),
-                    offender_id=OuterRef("pk"),
-                    manager_id=manager_id,
-                    start_date__lte=on,
+                    memberships_open_on(on), offender_id=OuterRef("pk"), manager_id=manager_id
                 )
             )
         )

@@ -30,6 +30,7 @@ from ppo.models import (
     User,
 )
 from ppo.models.register import VIEW_OFFENDER
+from ppo.status import memberships_open_on
 
 
 @transaction.atomic
@@ -288,9 +289,7 @@ def offender_manager_assign(
         )
     # One coordinator at a time: two saving at once would leave two open assignments.
     Offender.objects.select_for_update().filter(pk=offender.pk).first()
-    current = OffenderManagerAssignment.objects.filter(
-        Q(end_date__isnull=True) | Q(end_date__gt=on), offender=offender, start_date__lte=on
-    )
+    current = OffenderManagerAssignment.objects.filter(memberships_open_on(on), offender=offender)
     same = current.filter(manager=manager, agency=agency).first()
     if same is not None:
         return same

@@ -138,7 +138,8 @@ def statuses_at(*, offenders: QuerySet[Offender], on: date) -> dict[int, Status]
 
 
 def memberships_open_on(on: date) -> Q:
-    """Programme memberships open on `on`: started on or before it, not ended on or before."""
+    """Rows with start_date/end_date (programme memberships, offender manager assignments)
+    open on `on`: started on or before it, not ended on or before it."""
     return Q(start_date__lte=on) & (Q(end_date__isnull=True) | Q(end_date__gt=on))
 
 
