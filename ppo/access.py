@@ -14,9 +14,18 @@ from django.utils.module_loading import import_string
 from ppo.models import Offender, User
 
 
-def record_access(*, user: User, offenders: list[Offender], on: date) -> dict:
-    policy = import_string(settings.RECORD_ACCESS_POLICY)
-    return policy(user=user, offenders=offenders, on=on)
+def record_access(
+    *, user: User, offenders: list[Offender], on: date, known: dict | None = None
+) -> dict:
+    """Access to each of `offenders`, reusing what `known` (from only_where_shown on the same
+    request) already holds, so a filtered page still pays for effective access once."""
+    known = known or {}
+    missing = [offender for offender in offenders if offender.pk not in known]
+    found = {}
+    if missing:
+        policy = import_string(settings.RECORD_ACCESS_POLICY)
+        found = policy(user=user, offenders=missing, on=on)
+    return {offender.pk: known.get(offender.pk) or found[offender.pk] for offender in offenders}
 
 
 def log_consultation(*, request, access: dict, purpose: str) -> None:
@@ -47,7 +56,8 @@ def log_lookup(*, request, matched_ids: tuple[int, ...]) -> None:
 def only_where_shown(people, *, user: User, on: date, criteria: dict):
     """Keep, of a filtered register, only people for whom every filter used matched
     information the user is shown: a status filter must not find someone whose status is
-    withheld, nor a name search someone whose name is (that would reveal it)."""
+    withheld, nor a name search someone whose name is (that would reveal it). Returns the
+    people kept and the access worked out for the candidates, for record_access to reuse."""
     checks = []
     if criteria.get("status"):
         checks.append(lambda access: access.shows_status)
@@ -58,8 +68,8 @@ def only_where_shown(people, *, user: User, on: date, criteria: dict):
             lambda access: access.shows_field("first_name") and access.shows_field("pnc_id")
         )
     if not checks:
-        return people
+        return people, {}
     candidates = [Offender(pk=pk) for pk in people.values_list("pk", flat=True)]
     access = record_access(user=user, offenders=candidates, on=on)
     allowed = [pk for pk, item in access.items() if all(check(item) for check in checks)]
-    return people.filter(pk__in=allowed)
+    return people.filter(pk__in=allowed), access

@@ -117,7 +117,7 @@ class OffenderViewSet(
         filters = OffenderFilter(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
         people = register_search(user=self.request.user, on=today, **filters.validated_data)
-        people = only_where_shown(
+        people, self.known_access = only_where_shown(
             people, user=self.request.user, on=today, criteria=filters.validated_data
         )
         return people.prefetch_related("aliases").order_by("last_name", "first_name", "pk")
@@ -131,8 +131,9 @@ class OffenderViewSet(
             rows = args[0] if isinstance(args[0], list | tuple) else [args[0]]
             kwargs.setdefault("context", self.get_serializer_context())
             access = record_access(
-                user=self.request.user, offenders=list(rows), on=timezone.localdate()
-            )
+                user=self.request.user, offenders=list(rows), on=timezone.localdate(),
+                known=getattr(self, "known_access", None),
+            )  # fmt: skip
             log_consultation(request=self.request, access=access, purpose="api_read")
             kwargs["context"]["access"] = access
         return super().get_serializer(*args, **kwargs)

@@ -114,9 +114,9 @@ def offender_list(request):
         area=criteria.get("area", ""),
         manager_id=criteria.get("manager"),
     ).order_by("last_name", "first_name", "pk")
-    people = only_where_shown(people, user=request.user, on=today, criteria=criteria)
+    people, known = only_where_shown(people, user=request.user, on=today, criteria=criteria)
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
-    access = record_access(user=request.user, offenders=list(page), on=today)
+    access = record_access(user=request.user, offenders=list(page), on=today, known=known)
     for person in page:
         person.access = access[person.pk]
     options = register_filter_options(user=request.user, on=today)

@@ -10,12 +10,15 @@ agency covers it. Evaluated on every request, so a withdrawal or an expiry appli
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Q
+from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.fields import ArrayField
+from django.db.models import BigIntegerField, CharField, F, Func, OuterRef, Subquery, Value
+from django.db.models.functions import JSONObject, TruncDate
 
 from ppo.models import REGISTER_ROLES, Offender, OffenderGroupObjectPermission, User
 from ppo.models.register import VIEW_OFFENDER
 from sharing.categories import EVENT_CATEGORIES, OFFENDER_FIELD_CATEGORIES, Category, default_rules
-from sharing.models import ConsentEntry, ConsentKind, Disclosure, Protocol
+from sharing.models import ConsentEntry, ConsentKind, Disclosure, Protocol, ProtocolRule
 
 WITHHELD = "Withheld - not shared with your agency"
 STATUS_CATEGORIES = frozenset({Category.OFFENDING, Category.CUSTODY, Category.SUPERVISION})
@@ -58,42 +61,27 @@ class RecordAccess:
 
 
 def record_access(*, user: User, offenders: list[Offender], on: date) -> dict[int, RecordAccess]:
-    """RecordAccess for each offender, in four queries however many offenders."""
+    """RecordAccess for each offender, in two queries however many offenders: the user's
+    grants with the protocol rules for each granted agency's type, then the consent decisions
+    and active disclosures together."""
     ids = [offender.pk for offender in offenders]
-    grants = (
-        OffenderGroupObjectPermission.objects.filter(
-            content_object_id__in=ids,
-            permission__codename=VIEW_OFFENDER,
-            group__agency__memberships__user=user,
-            group__agency__memberships__role__in=REGISTER_ROLES,
-        )
-        .values_list(
-            "content_object_id", "group__agency__id", "group__agency__type",
-            "content_object__scheme_id",
-        )
-        .distinct()
-    )  # fmt: skip
-    grants = list(grants)
-    agency_ids = {agency_id for _, agency_id, _, _ in grants}
-    rules = _rules_by_scheme({scheme_id for *_, scheme_id in grants})
-    decisions = _consent_decisions(ids, on)
-    disclosed = {
-        (offender_id, agency_id, category)
-        for offender_id, agency_id, categories in Disclosure.objects.filter(
-            offender_id__in=ids,
-            agency_id__in=agency_ids,
-            recorded_at__date__lte=on,
-            expires_on__gt=on,
-        ).values_list("offender_id", "agency_id", "categories")
-        for category in categories
-    }
+    grants = _grants_with_rules(user, ids)
+    decisions, disclosed = _consent_and_disclosures(ids, on)
+    defaults = default_rules()
     shown: dict[int, set[str]] = {pk: set() for pk in ids}
-    for offender_id, agency_id, agency_type, scheme_id in grants:
-        for (rule_type, category), needs_consent in rules[scheme_id].items():
-            if rule_type != agency_type:
-                continue
+    for offender_id, agency_id, agency_type, protocol_id, rules in grants:
+        if protocol_id is None:
+            # Only schemes that never saved a protocol use the default; one that saved a
+            # protocol allowing nothing means nothing.
+            rules = [
+                {"category": category, "needs_consent": needs_consent}
+                for (rule_type, category), needs_consent in defaults.items()
+                if rule_type == agency_type
+            ]
+        for rule in rules:
+            category = rule["category"]
             if (
-                not needs_consent
+                not rule["needs_consent"]
                 or (offender_id, agency_id, category) in disclosed
                 or _consented(decisions.get(offender_id, []), agency_id, agency_type, category)
             ):
@@ -101,37 +89,68 @@ def record_access(*, user: User, offenders: list[Offender], on: date) -> dict[in
     return {pk: RecordAccess(frozenset(categories)) for pk, categories in shown.items()}
 
 
-def _rules_by_scheme(scheme_ids: set[int]) -> dict[int, dict[tuple[str, str], bool]]:
-    latest = (
-        Protocol.objects.filter(scheme_id__in=scheme_ids)
-        .order_by("scheme_id", "-version")
-        .distinct("scheme_id")
-        .values("id")
+def _grants_with_rules(user: User, ids: list[int]) -> list[tuple]:
+    """(offender, agency, agency type, protocol in force or None, its rules for that agency
+    type) for each grant the user holds through a role that reads records."""
+    protocol_in_force = (
+        Protocol.objects.filter(scheme_id=OuterRef("content_object__scheme_id"))
+        .order_by("-version")
+        .values("id")[:1]
     )
-    # A scheme with a protocol uses it even when it allows nothing; the default applies
-    # only to schemes that never saved one. (LEFT JOIN: a protocol without rules still
-    # yields its scheme, with NULL rule columns.)
-    rules: dict[int, dict[tuple[str, str], bool]] = {}
-    for scheme_id, agency_type, category, needs_consent in Protocol.objects.filter(
-        id__in=latest
-    ).values_list("scheme_id", "rules__agency_type", "rules__category", "rules__needs_consent"):
-        scheme_rules = rules.setdefault(scheme_id, {})
-        if agency_type is not None:
-            scheme_rules[(agency_type, category)] = needs_consent
-    defaults = default_rules()
-    return {scheme_id: rules.get(scheme_id, defaults) for scheme_id in scheme_ids}
+    rules = ProtocolRule.objects.filter(
+        protocol_id=OuterRef("protocol_id"), agency_type=OuterRef("group__agency__type")
+    ).values(rule=JSONObject(category="category", needs_consent="needs_consent"))
+    return list(
+        OffenderGroupObjectPermission.objects.filter(
+            content_object_id__in=ids,
+            permission__codename=VIEW_OFFENDER,
+            group__agency__memberships__user=user,
+            group__agency__memberships__role__in=REGISTER_ROLES,
+        )
+        .annotate(protocol_id=Subquery(protocol_in_force))
+        .annotate(rules=ArraySubquery(rules))
+        .values_list(
+            "content_object_id", "group__agency__id", "group__agency__type", "protocol_id",
+            "rules",
+        )
+        .distinct()
+    )  # fmt: skip
 
 
-def _consent_decisions(ids: list[int], on: date) -> dict[int, list[tuple]]:
-    """Each offender's consent entries in force by `on`, oldest first."""
+def _consent_and_disclosures(ids: list[int], on: date) -> tuple[dict[int, list[tuple]], set]:
+    """Each offender's consent entries in force by `on`, oldest first, and the (offender,
+    agency, category) triples an active disclosure covers, from one query."""
+    consents = ConsentEntry.objects.filter(offender_id__in=ids, effective_date__lte=on).annotate(
+        source=Value("consent"), recipients=F("agency_ids"), since=F("effective_date")
+    )
+    disclosures = Disclosure.objects.filter(
+        offender_id__in=ids, recorded_at__date__lte=on, expires_on__gt=on
+    ).annotate(
+        source=Value("disclosure"),
+        kind=Value(ConsentKind.GIVEN),
+        agency_types=Value([], output_field=ArrayField(CharField())),
+        recipients=Func(
+            F("agency_id"), template="ARRAY[%(expressions)s]",
+            output_field=ArrayField(BigIntegerField()),
+        ),
+        since=TruncDate("recorded_at"),
+    )  # fmt: skip
+    columns = ("source", "offender_id", "kind", "agency_types", "recipients", "categories")
+    rows = consents.values_list(*columns, "since", "id").union(
+        disclosures.values_list(*columns, "since", "id"), all=True
+    )
     decisions: dict[int, list[tuple]] = {}
-    for offender_id, kind, agency_types, agency_ids, categories in (
-        ConsentEntry.objects.filter(Q(effective_date__lte=on), offender_id__in=ids)
-        .order_by("effective_date", "id")
-        .values_list("offender_id", "kind", "agency_types", "agency_ids", "categories")
+    disclosed = set()
+    for source, offender_id, kind, agency_types, agency_ids, categories, *_ in sorted(
+        rows, key=lambda row: (row[-2], row[-1])
     ):
-        decisions.setdefault(offender_id, []).append((kind, agency_types, agency_ids, categories))
-    return decisions
+        if source == "disclosure":
+            disclosed.update((offender_id, agency_ids[0], category) for category in categories)
+        else:
+            decisions.setdefault(offender_id, []).append(
+                (kind, agency_types, agency_ids, categories)
+            )
+    return decisions, disclosed
 
 
 def _consented(decisions: list[tuple], agency_id: int, agency_type: str, category: str) -> bool:
@@ -146,5 +165,5 @@ def _consented(decisions: list[tuple], agency_id: int, agency_type: str, categor
 def consent_covers(*, offender: Offender, agency, categories: list[str], on: date) -> bool:
     """Whether the person's latest decisions give consent for every one of these categories
     to this agency (by name or type) on `on`."""
-    decisions = _consent_decisions([offender.pk], on).get(offender.pk, [])
+    decisions = _consent_and_disclosures([offender.pk], on)[0].get(offender.pk, [])
     return all(_consented(decisions, agency.pk, agency.type, category) for category in categories)
