@@ -19,10 +19,10 @@ install: .venv/.synced static/dist/application.css
 
 # A database or Redis given by URL needs no local server.
 system-packages-run:
-	scripts/system-packages.sh $(if $(DATABASE_URL),,postgresql)
+	scripts/system-packages.sh $(if $(DATABASE_URL),,postgresql) pdf
 
 system-packages-test:
-	scripts/system-packages.sh $(if $(DATABASE_URL),,postgresql) $(if $(REDIS_URL),,redis) chromium
+	scripts/system-packages.sh $(if $(DATABASE_URL),,postgresql) $(if $(REDIS_URL),,redis) chromium pdf
 
 .tools/bin/uv:
 	$(if $(PYTHON),,$(error No Python 3.12+ found: install one or set PYTHON=/path/to/python3))

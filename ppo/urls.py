@@ -4,8 +4,10 @@ from ppo import views
 
 urlpatterns = [
     path("offenders/", views.offender_list, name="offender-list"),
+    path("offenders/export.csv", views.offender_export, name="offender-export"),
     path("offenders/new/", views.offender_create_view, name="offender-create"),
     path("offenders/<int:pk>/", views.offender_detail, name="offender-detail"),
+    path("offenders/<int:pk>/record.pdf", views.offender_record_pdf, name="offender-record-pdf"),
     path("offenders/<int:pk>/edit/", views.offender_edit, name="offender-edit"),
     path("offenders/<int:pk>/events/new/", views.event_create, name="event-create"),
     path("offenders/<int:pk>/access/", views.offender_access, name="offender-access"),

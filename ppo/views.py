@@ -12,6 +12,8 @@ from django.views.decorators.http import require_POST
 
 from ppo.access import log_consultation, log_lookup, only_where_shown, record_access
 from ppo.codes import EventKind
+from ppo.documents import render_pdf
+from ppo.downloads import csv_download, pdf_download
 from ppo.forms import (
     EventForm,
     EventKindForm,
@@ -35,6 +37,7 @@ from ppo.selectors import (
     coordinates_scheme,
     grantable_agencies,
     holds_role,
+    memberships_of,
     offender_for,
     offender_page,
     recent_imports,
@@ -100,9 +103,10 @@ def _require_role(user, roles) -> None:
         raise Http404
 
 
-def offender_list(request):
+def _register(request, today):
+    """The register as filtered by the query string, with the effective access already
+    worked out by the filtering (see only_where_shown)."""
     _require_role(request.user, REGISTER_ROLES)
-    today = timezone.localdate()
     filters = RegisterFilterForm(request.GET or None)
     criteria = filters.cleaned_data if filters.is_valid() else {}
     people = register_search(
@@ -115,6 +119,12 @@ def offender_list(request):
         manager_id=criteria.get("manager"),
     ).order_by("last_name", "first_name", "pk")
     people, known = only_where_shown(people, user=request.user, on=today, criteria=criteria)
+    return filters, people, known
+
+
+def offender_list(request):
+    today = timezone.localdate()
+    filters, people, known = _register(request, today)
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     access = record_access(user=request.user, offenders=list(page), on=today, known=known)
     for person in page:
@@ -135,6 +145,46 @@ def offender_list(request):
             "today": today,
         },
     )
+
+
+REGISTER_CSV_HEADER = [
+    "scheme", "local_id", "first_name", "last_name", "date_of_birth", "pnc_id", "area",
+    "programmes", "status", "offender_managers",
+]  # fmt: skip
+
+
+def offender_export(request):
+    """The filtered register as CSV, every row redacted for the reader and logged as an
+    export. Column names follow offenders.csv where they mean the same thing; dates are
+    YYYY-MM-DD and codes as in formats.md, for spreadsheets."""
+    today = timezone.localdate()
+    _, people, known = _register(request, today)
+    people = list(people)
+    access = record_access(user=request.user, offenders=people, on=today, known=known)
+    log_consultation(request=request, access=access, purpose="export")
+    return csv_download(
+        f"register-{today.isoformat()}.csv",
+        REGISTER_CSV_HEADER,
+        (_register_row(person, access[person.pk]) for person in people),
+    )
+
+
+def _register_row(person, access) -> list:
+    def shown(field, value):
+        return value if access.shows_field(field) else access.notice
+
+    return [
+        person.scheme.slug,
+        person.local_id,
+        shown("first_name", person.first_name),
+        shown("last_name", person.last_name),
+        shown("date_of_birth", person.date_of_birth.isoformat()),
+        shown("pnc_id", person.pnc_id),
+        shown("area", person.area),
+        ";".join(membership.programme for membership in person.current_programmes),
+        person.status if access.shows_status else access.notice,
+        ";".join(assignment.manager.full_name for assignment in person.current_assignments),
+    ]
 
 
 def offender_detail(request, pk: int):
@@ -161,6 +211,30 @@ def offender_detail(request, pk: int):
         )
         context["manager_form"] = ManagerForm(memberships=assignable_managers(offender=offender))
     return render(request, "ppo/offender_detail.html", context)
+
+
+def offender_record_pdf(request, pk: int):
+    """The offender page as a PDF to print or attach, redacted exactly as the page is and
+    logged as an export."""
+    today = timezone.localdate()
+    offender = offender_page(user=request.user, pk=pk, on=today)
+    access_by_pk = record_access(user=request.user, offenders=[offender], on=today)
+    log_consultation(request=request, access=access_by_pk, purpose="export")
+    access = access_by_pk[offender.pk]
+    agencies = sorted({m.agency.name for m in memberships_of(user=request.user)})
+    pdf = render_pdf(
+        "ppo/offender_record_pdf.html",
+        {
+            "offender": offender,
+            "access": access,
+            "events": [event for event in offender.events.all() if access.shows_event(event.kind)],
+            "today": today,
+            "produced_at": timezone.localtime(),
+            "reader": request.user,
+            "reader_agency": ", ".join(agencies),
+        },
+    )
+    return pdf_download(f"record-{offender.local_id}-{today.isoformat()}.pdf", pdf)
 
 
 @require_POST

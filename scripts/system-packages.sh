@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the Debian packages the given needs require are installed.
-# Needs: postgresql (embedded database), redis (test broker), chromium (browser tests).
+# Needs: postgresql (embedded database), redis (test broker), chromium (browser tests),
+# pdf (Pango and a font, which WeasyPrint renders documents with).
 # As root it installs what is missing with apt-get; otherwise it names what is missing and fails.
 set -euo pipefail
 
@@ -14,6 +15,10 @@ for need in "$@"; do
       ;;
     redis) command -v redis-server >/dev/null 2>&1 || missing+=(redis-server) ;;
     chromium) command -v chromium >/dev/null 2>&1 || missing+=(chromium) ;;
+    pdf)
+      ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
+      [ -n "$(fc-list 2>/dev/null)" ] || missing+=(fontconfig fonts-dejavu-core)
+      ;;
     *) echo "system-packages.sh: unknown need '$need'" >&2; exit 2 ;;
   esac
 done

@@ -10,15 +10,12 @@ import csv
 import io
 import zipfile
 from datetime import UTC
-from xml.sax.saxutils import escape
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
+from ppo.documents import render_pdf
 from ppo.models import Event, GrantChange, LookupLog, Offender, OffenderManagerAssignment
 from sharing.models import AccessLogEntry, ConsentEntry, Disclosure, SubjectAccessExport
 
@@ -100,32 +97,23 @@ def export_tables(offender: Offender) -> dict[str, tuple[list[str], list[list[st
     }  # fmt: skip
 
 
-def _pdf(offender: Offender, tables) -> bytes:
-    styles = getSampleStyleSheet()
-    story = [
-        Paragraph(f"Subject access export: record {offender.local_id}", styles["Title"]),
-        Paragraph(
-            f"{offender.scheme.name}. Produced {timezone.now():%d %B %Y at %H:%M} UTC. "
-            "Every table below is also in this ZIP as a CSV file.",
-            styles["Normal"],
-        ),
-    ]
-    for name, (header, rows) in tables.items():
-        story += [
-            Spacer(1, 12),
-            Paragraph(name.removesuffix(".csv").replace("_", " ").capitalize(), styles["Heading2"]),
-        ]
-        if not rows:
-            story.append(Paragraph("Nothing held.", styles["Normal"]))
-            continue
-        # One paragraph a row ("column: value; ..."), since some tables have twenty columns.
-        # Paragraph reads markup, so text from the record is escaped first.
-        for row in rows:
-            filled = [f"{escape(h)}: {escape(v)}" for h, v in zip(header, row, strict=True) if v]
-            story.append(Paragraph("; ".join(filled), styles["BodyText"]))
-    buffer = io.BytesIO()
-    SimpleDocTemplate(buffer, pagesize=A4, title="Subject access export").build(story)
-    return buffer.getvalue()
+def _pdf(export: SubjectAccessExport, tables) -> bytes:
+    return render_pdf(
+        "sharing/subject_access_pdf.html",
+        {
+            "offender": export.offender,
+            "tables": [
+                (
+                    name.removesuffix(".csv").replace("_", " ").capitalize(),
+                    header,
+                    [list(zip(header, row, strict=True)) for row in rows],
+                )
+                for name, (header, rows) in tables.items()
+            ],
+            "produced_at": timezone.localtime(),
+            "reader": export.requested_by,
+        },
+    )
 
 
 def subject_access_build(*, export_id: int) -> bool:
@@ -137,12 +125,14 @@ def subject_access_build(*, export_id: int) -> bool:
     ).update(state=SubjectAccessExport.State.RUNNING)
     if not claimed:
         return False
-    export = SubjectAccessExport.objects.select_related("offender__scheme").get(pk=export_id)
+    export = SubjectAccessExport.objects.select_related("offender__scheme", "requested_by").get(
+        pk=export_id
+    )
     try:
         tables = export_tables(export.offender)
         archive = io.BytesIO()
         with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
-            bundle.writestr("summary.pdf", _pdf(export.offender, tables))
+            bundle.writestr("summary.pdf", _pdf(export, tables))
             for name, (header, rows) in tables.items():
                 bundle.writestr(name, _csv(rows, header))
         with transaction.atomic():

@@ -1,14 +1,14 @@
-import csv
 from datetime import UTC
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from ppo.downloads import csv_download
 from ppo.govuk import add_service_errors, posted, uploaded
 from ppo.models import Agency, AgencyType
 from ppo.selectors import can_edit_offender, coordinates_scheme, offender_for, schemes_of
@@ -156,32 +156,21 @@ def access_log(request):
     )
 
 
-def _access_log_csv(entries) -> StreamingHttpResponse:
-    class Echo:
-        def write(self, value):
-            return value
-
-    writer = csv.writer(Echo())
+def _access_log_csv(entries):
     header = ["at_utc", "user", "scheme", "reference", "purpose", "categories", "client_address"]
-
-    def rows():
-        yield writer.writerow(header)
-        for entry in entries.iterator(chunk_size=2000):
-            yield writer.writerow(
-                [
-                    entry.at.astimezone(UTC).isoformat(),
-                    entry.user.email,
-                    entry.offender.scheme.slug if entry.offender else "",
-                    entry.offender.local_id if entry.offender else "",
-                    entry.purpose,
-                    ";".join(entry.categories),
-                    entry.client_address or "",
-                ]
-            )
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="access-log.csv"'
-    return response
+    rows = (
+        [
+            entry.at.astimezone(UTC).isoformat(),
+            entry.user.email,
+            entry.offender.scheme.slug if entry.offender else "",
+            entry.offender.local_id if entry.offender else "",
+            entry.purpose,
+            ";".join(entry.categories),
+            entry.client_address or "",
+        ]
+        for entry in entries.iterator(chunk_size=2000)
+    )
+    return csv_download("access-log.csv", header, rows)
 
 
 def offender_disclosures(request, pk: int):

@@ -13,11 +13,9 @@ from sharing.categories import Category, default_rules
 from sharing.models import ConsentKind, Disclosure, Gateway
 from sharing.services import consent_record, disclosure_record
 from tests.factories import OffenderFactory
+from tests.sharing.consent_states import STATES, expected_categories, set_state
 
 pytestmark = pytest.mark.django_db
-
-STATES = ["none", "given", "refused", "withdrawn", "disclosure_active", "disclosure_expired"]
-EVERYONE = ["police", "cjit", "housing", "probation", "local_authority"]
 
 
 @pytest.fixture
@@ -35,63 +33,20 @@ def record(scheme, police_om, cjit_worker, housing_officer, coordinator):
     return person
 
 
-def _set_state(state, record, recorder, authoriser, agencies):
-    everything = list(Category.values)
-    decided = timezone.localdate() - timedelta(days=30)
-    if state in ("given", "withdrawn"):
-        consent_record(
-            offender=record, kind=ConsentKind.GIVEN, agency_types=EVERYONE, agencies=[],
-            categories=everything, effective_date=decided, review_date=None, by=recorder,
-        )  # fmt: skip
-    if state == "withdrawn":
-        consent_record(
-            offender=record, kind=ConsentKind.WITHDRAWN, agency_types=EVERYONE, agencies=[],
-            categories=everything, effective_date=decided + timedelta(days=1),
-            review_date=None, by=recorder,
-        )  # fmt: skip
-    if state.startswith("disclosure") or state == "refused":
-        consent_record(
-            offender=record, kind=ConsentKind.REFUSED, agency_types=EVERYONE, agencies=[],
-            categories=everything, effective_date=decided, review_date=None, by=recorder,
-        )  # fmt: skip
-    for agency in agencies if state.startswith("disclosure") else []:
-        if state == "disclosure_active":
-            disclosure_record(
-                offender=record, agency=agency, categories=everything,
-                gateway=Gateway.CDA_S115, reason="Prevent further burglaries",
-                expires_on=timezone.localdate() + timedelta(days=30), by=authoriser,
-            )  # fmt: skip
-        else:
-            # An expired disclosure cannot be recorded through the service (its end must be in
-            # the future); one recorded earlier that has since expired looks like this.
-            Disclosure.objects.create(
-                offender=record, agency=agency, categories=everything,
-                gateway=Gateway.CDA_S115, reason="Earlier risk", authorised_by=authoriser,
-                expires_on=timezone.localdate(),
-            )  # fmt: skip
-
-
-def _expected(agency_type, state):
-    shown = set()
-    for (rule_type, category), needs_consent in default_rules().items():
-        if rule_type != agency_type:
-            continue
-        if not needs_consent or state in ("given", "disclosure_active"):
-            shown.add(category)
-    return shown
-
-
 @pytest.mark.parametrize("state", STATES)
 def test_persona_by_category_by_consent_state(
     state, record, police_om, cjit_worker, housing_officer, authoriser, no_role_user
 ):
     personas = {"police": police_om, "cjit": cjit_worker, "housing": housing_officer}
     agencies = [persona.memberships.get().agency for persona in personas.values()]
-    _set_state(state, record, police_om, authoriser, agencies)
+    set_state(state, record, police_om, authoriser, agencies)
     today = timezone.localdate()
     for agency_type, persona in personas.items():
         access = record_access(user=persona, offenders=[record], on=today)[record.pk]
-        assert set(access.categories) == _expected(agency_type, state), (agency_type, state)
+        assert set(access.categories) == expected_categories(agency_type, state), (
+            agency_type,
+            state,
+        )
     assert record_access(user=no_role_user, offenders=[record], on=today)[record.pk].categories == (
         frozenset()
     )
@@ -146,9 +101,9 @@ def test_access_for_many_records_is_two_queries(
     today = timezone.localdate()
     given, disclosed = people[:10], people[10:20]
     for person in given:
-        _set_state("given", person, police_om, authoriser, [cjit])
+        set_state("given", person, police_om, authoriser, [cjit])
     for person in disclosed:
-        _set_state("disclosure_active", person, police_om, authoriser, [cjit])
+        set_state("disclosure_active", person, police_om, authoriser, [cjit])
     with django_assert_num_queries(2):
         access = record_access(user=cjit_worker, offenders=people, on=today)
     assert [access[p.pk].shows(Category.TREATMENT_CLINICAL) for p in people] == (

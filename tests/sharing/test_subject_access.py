@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from pypdf import PdfReader
 
 from ppo.codes import EventKind
 from ppo.services import event_record, offender_create
@@ -47,7 +48,10 @@ def test_a_coordinator_requests_and_downloads_a_full_export(
     assert {"summary.pdf", "person.csv", "history.csv", "consent.csv", "disclosures.csv",
             "who_consulted.csv"} <= names  # fmt: skip
     assert "opiates" in bundle.read("history.csv").decode()
-    assert bundle.read("summary.pdf").startswith(b"%PDF")
+    summary = PdfReader(io.BytesIO(bundle.read("summary.pdf")))
+    text = " ".join(" ".join(page.extract_text() for page in summary.pages).split())
+    assert f"Subject access export: record {dean.local_id}" in text
+    assert "substance: opiates" in text
     assert AccessLogEntry.objects.filter(purpose="export", user=coordinator).exists()
 
 
