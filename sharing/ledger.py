@@ -1,15 +1,22 @@
 """The consent ledger's hash chain: how a row's hash is computed and how the chain is checked.
 
 Each row's hash is SHA-256 over the previous row's hash and a canonical JSON of the row's own
-content, so changing, removing or reordering any row breaks every hash after it.
+content (including the evidence file's checksum), so changing, removing or reordering any row
+breaks every hash after it. Checkpoints of the head (see LedgerCheckpoint) catch what a chain
+cannot: the newest rows removed, or every hash recomputed after an edit.
 """
 
 import hashlib
 import json
+import logging
 from dataclasses import dataclass
 from datetime import UTC
 
-from sharing.models import ConsentEntry
+from django.db import transaction
+
+from sharing.models import ConsentEntry, LedgerCheckpoint
+
+logger = logging.getLogger(__name__)
 
 GENESIS = "0" * 64
 
@@ -48,11 +55,14 @@ class Break:
         return f"entry {self.entry_id}: {self.problem}"
 
 
-def ledger_verify() -> tuple[int, list[Break]]:
-    """Check every row in order. Returns (rows checked, breaks found)."""
+def ledger_verify(*, head: str = "") -> tuple[int, list[Break]]:
+    """Check every row in order, each evidence file against its checksum, every checkpoint,
+    and (if given) that `head`, a hash recorded outside the database, is still in the chain.
+    Returns (rows checked, breaks found)."""
     breaks: list[Break] = []
     previous = GENESIS
     count = 0
+    position = {}  # entry id -> (its place in the chain, its hash)
     for entry in ConsentEntry.objects.order_by("id").iterator(chunk_size=2000):
         count += 1
         if entry.previous_hash != previous:
@@ -60,5 +70,60 @@ def ledger_verify() -> tuple[int, list[Break]]:
                                           "or out of order)"))  # fmt: skip
         if entry_hash(entry) != entry.hash:
             breaks.append(Break(entry.pk, "its content does not match its hash (it was changed)"))
+        if entry.evidence and (problem := _evidence_problem(entry)):
+            breaks.append(Break(entry.pk, problem))
         previous = entry.hash
+        position[entry.pk] = (count, entry.hash)
+    for checkpoint in LedgerCheckpoint.objects.order_by("id"):
+        if (problem := _checkpoint_problem(checkpoint, position)) is not None:
+            breaks.append(Break(checkpoint.last_entry_id, problem))
+    if head and head not in {entry_hash for _, entry_hash in position.values()}:
+        breaks.append(Break(0, f"the head hash {head} recorded outside the database is not in "
+                               "the ledger (entries were removed or rewritten)"))  # fmt: skip
     return count, breaks
+
+
+def _evidence_problem(entry: ConsentEntry) -> str | None:
+    try:
+        with entry.evidence.open("rb") as evidence:
+            digest = hashlib.file_digest(evidence, "sha256").hexdigest()
+    except OSError:
+        return f"its evidence file {entry.evidence.name} is missing"
+    if digest != entry.evidence_sha256:
+        return f"its evidence file {entry.evidence.name} was changed after it was recorded"
+    return None
+
+
+def _checkpoint_problem(checkpoint: LedgerCheckpoint, position: dict) -> str | None:
+    when = f"{checkpoint.at:%Y-%m-%d %H:%M} UTC"
+    if checkpoint.last_entry_id not in position:
+        return f"the newest entry at the checkpoint of {when} is gone (rows were removed)"
+    place, current_hash = position[checkpoint.last_entry_id]
+    if place != checkpoint.entry_count:
+        return (
+            f"the ledger held {checkpoint.entry_count} entries up to here at the checkpoint "
+            f"of {when}; it now holds {place} (rows were removed)"
+        )
+    if current_hash != checkpoint.head_hash:
+        return f"its hash differs from the checkpoint of {when} (the chain was recomputed)"
+    return None
+
+
+def ledger_checkpoint() -> LedgerCheckpoint | None:
+    """Record the ledger's head now, unless nothing was added since the last checkpoint, and
+    log it, so a copy lives outside the database. Returns the new checkpoint, if any."""
+    with transaction.atomic():
+        newest = ConsentEntry.objects.order_by("-id").first()
+        last = LedgerCheckpoint.objects.order_by("-id").first()
+        if newest is None or (last and last.last_entry_id == newest.pk):
+            return None
+        checkpoint = LedgerCheckpoint.objects.create(
+            last_entry_id=newest.pk,
+            entry_count=ConsentEntry.objects.filter(id__lte=newest.pk).count(),
+            head_hash=newest.hash,
+        )
+    logger.info(
+        "Consent ledger head: %s entries up to entry %s, hash %s",
+        checkpoint.entry_count, checkpoint.last_entry_id, checkpoint.head_hash,
+    )  # fmt: skip
+    return checkpoint

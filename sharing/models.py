@@ -108,6 +108,26 @@ class ConsentEntry(models.Model):
         return f"{self.get_kind_display()} for {self.offender} from {self.effective_date}"
 
 
+class LedgerCheckpoint(models.Model):
+    """The ledger's head (newest entry, how many entries up to it, its hash) as it was at a
+    moment, recorded nightly and written to the application log too. The hash chain alone
+    cannot show that the newest rows were removed, or that someone with the power to disable
+    the trigger rewrote every hash after an edit; a checkpoint can, and the logged copy,
+    kept outside the database, can show the checkpoints themselves were rewritten.
+    Append-only."""
+
+    at = models.DateTimeField(auto_now_add=True)
+    last_entry_id = models.BigIntegerField()
+    entry_count = models.PositiveIntegerField()
+    head_hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"Ledger head at {self.at:%Y-%m-%d %H:%M}: {self.entry_count} entries"
+
+
 class Gateway(models.TextChoices):
     CDA_S115 = "cda_1998_s115", "Crime and Disorder Act 1998, section 115"
     DPA_CRIME = (

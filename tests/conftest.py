@@ -15,6 +15,14 @@ from ppo.models import AgencyType, Role
 from tests.factories import AgencyFactory, MembershipFactory, SchemeFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploaded and generated files (consent forms, exports) go to a folder per test, not
+    into the developer's .local/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def scheme(db):
     return SchemeFactory(slug="stockton", name="Stockton-on-Tees PPO scheme")

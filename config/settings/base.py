@@ -172,6 +172,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reporting.tasks.background_check_scheduled",
         "schedule": crontab(minute="*/10"),
     },
+    "ledger-checkpoint": {
+        "task": "sharing.tasks.ledger_checkpoint_scheduled",
+        "schedule": crontab(hour=1, minute=30),
+    },
 }
 
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend"}}
