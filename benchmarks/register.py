@@ -6,9 +6,11 @@ Builds the national demo data first if it is missing (seed_demo --scale national
 minutes, once). Uses DATABASE_URL, or the embedded PostgreSQL that `make run` started.
 Prints p50/p95 and query counts for: the register list of a user who can see about 1,000
 people, an offender page with 200 events, the lookup by PNC ID and by name and date of birth,
-and the status of every current PPO at a date.
+the status of every current PPO at a date, effective access on its own (two queries for a
+page or for the whole register), the register CSV export, the record PDF and the subject
+access export.
 Targets on the reference 2-core machine: pages p95 < 150 ms, lookup p95 < 50 ms, all-PPO
-status < 2 s.
+status < 2 s, effective access 2 queries, subject access export < 60 s.
 """
 
 import argparse
@@ -40,6 +42,7 @@ from ppo.models import Agency, Event, Offender, Role, User  # noqa: E402
 from ppo.selectors import offenders_visible_to  # noqa: E402
 from ppo.services import membership_add, staff_create  # noqa: E402
 from ppo.status import on_programme, statuses_at  # noqa: E402
+from sharing.access import record_access  # noqa: E402
 from sharing.models import SubjectAccessExport  # noqa: E402
 from sharing.subject_access import subject_access_build  # noqa: E402
 
@@ -133,6 +136,7 @@ def main() -> None:
     def ok(response):
         if response.status_code != 200:
             raise SystemExit(f"Benchmark page answered {response.status_code}")
+        return response
 
     measure("Register list (first page of ~1,000)", lambda: ok(client.get("/offenders/")), runs,
             150)  # fmt: skip
@@ -159,6 +163,27 @@ def main() -> None:
             date_of_birth=target.date_of_birth,
         ),
         runs, 50,
+    )  # fmt: skip
+    register = list(offenders_visible_to(user=reader).order_by("last_name", "pk"))
+    measure(
+        "Effective access, one page of 50 people",
+        lambda: record_access(user=reader, offenders=register[:50], on=today),
+        runs, None,
+    )  # fmt: skip
+    measure(
+        f"Effective access, all {len(register):,} people",
+        lambda: record_access(user=reader, offenders=register, on=today),
+        runs, None,
+    )  # fmt: skip
+    measure(
+        f"Register CSV export ({len(register):,} people)",
+        lambda: b"".join(ok(client.get("/offenders/export.csv")).streaming_content),
+        max(5, runs // 3), 2000,
+    )  # fmt: skip
+    measure(
+        f"Record PDF ({events} events)",
+        lambda: ok(om_client.get(f"/offenders/{target.pk}/record.pdf")),
+        max(5, runs // 3), 3000,
     )  # fmt: skip
     started = time.perf_counter()
     statuses = statuses_at(offenders=ppos, on=today)
