@@ -327,6 +327,8 @@ def main() -> int:
         return 2
     os.chdir(ROOT)
     signal.signal(signal.SIGTERM, interrupt)
+    # Started in the background by a script, SIGINT arrives ignored; Ctrl-C semantics anyway.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     if sys.argv[1] == "run":
         return run()
     return test(sys.argv[2:])
