@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
-from ppo.codes import EventKind, Programme
+from ppo.codes import EventKind, ExitDestination, ExitReason, Programme
 from ppo.events import NULLABLE_EVENT_COLUMNS, event_problems
 from ppo.identifiers import name_key
 from ppo.models import (
@@ -304,7 +304,8 @@ def programme_membership_record(
     *, offender: Offender, by: User, programme: str, start_date: date, values: dict
 ) -> ProgrammeMembership:
     """Record a programme membership as programmes.csv would (the same checks). Selection
-    panels (a later issue) will open and close PPO memberships through their decisions."""
+    panel decisions open memberships through this and close them with
+    programme_membership_close."""
     membership = ProgrammeMembership(
         offender=offender, programme=programme, start_date=start_date, **values
     )
@@ -326,4 +327,27 @@ def programme_membership_record(
     if errors:
         raise ValidationError(errors)
     membership.save()
+    return membership
+
+
+def programme_membership_close(
+    *, membership: ProgrammeMembership, end_date: date, exit_reason: str, exit_destination: str
+) -> ProgrammeMembership:
+    """End an open membership on `end_date`, with why and where to. The caller holds the
+    person's row lock (a panel decision)."""
+    errors: dict[str, list[str]] = {}
+    if membership.end_date is not None:
+        errors["end_date"] = ["This membership has already ended"]
+    elif end_date < membership.start_date:
+        errors["end_date"] = ["The end date cannot be before the start date"]
+    if exit_reason not in ExitReason.values:
+        errors["exit_reason"] = ["Select why they are leaving"]
+    if exit_destination not in ExitDestination.values:
+        errors["exit_destination"] = ["Select where they go next"]
+    if errors:
+        raise ValidationError(errors)
+    membership.end_date = end_date
+    membership.exit_reason = exit_reason
+    membership.exit_destination = exit_destination
+    membership.save(update_fields=["end_date", "exit_reason", "exit_destination"])
     return membership

@@ -1,13 +1,31 @@
-"""Every write to selection: matrix versions, the panel's manual scores, scoring runs."""
+"""Every write to selection: matrix versions, the panel's manual scores, scoring runs,
+referrals, panel meetings and their decisions, and responses to review flags."""
 
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
 
-from ppo.models import Offender, Scheme, User
+from ppo.codes import EventKind, ExitDestination, ExitReason, Programme, RiskOutcome, Strand
+from ppo.models import Agency, AgencyType, Event, Offender, ProgrammeMembership, Scheme, User
+from ppo.services import offender_create, programme_membership_close, programme_membership_record
+from ppo.status import period_open
+from selection.flags import RULES
 from selection.matrix import matrix_problems
-from selection.models import ManualScore, Matrix, ScoringRun
+from selection.models import (
+    Decision,
+    DecisionKind,
+    FlagResponse,
+    ManualScore,
+    Matrix,
+    PanelAttendee,
+    PanelMeeting,
+    Referral,
+    ScoringRun,
+)
 from selection.scoring import pool_score
 
 
@@ -60,4 +78,257 @@ def scoring_run_create(*, scheme: Scheme, matrix: Matrix, on: date, by: User | N
     return ScoringRun.objects.create(
         scheme=scheme, matrix=matrix, as_at=on, run_by=by,
         result=pool_score(scheme=scheme, on=on, matrix=matrix),
+    )  # fmt: skip
+
+
+def referral_create(
+    *, offender: Offender, agency: Agency, reasons: str, evidence: str, by: User
+) -> Referral:
+    """Refer a person to the scheme's next panel. A referral from a CJIT is marked as one
+    (the monthly return counts selections from CJIT referrals)."""
+    if not reasons.strip():
+        raise ValidationError({"reasons": ["Enter why this person should be considered"]})
+    return Referral.objects.create(
+        scheme=offender.scheme, offender=offender, referred_by=by, agency=agency,
+        reasons=reasons.strip(), evidence=evidence.strip(),
+        from_cjit=agency.type == AgencyType.CJIT,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def panel_meeting_create(
+    *, scheme: Scheme, held_on: date, chair: str, attendees: list[tuple[Agency, str]], by: User
+) -> PanelMeeting:
+    """Schedule (or record) a panel meeting with its attendees, each from an agency."""
+    named = [(agency, name.strip()) for agency, name in attendees if name.strip()]
+    if not named:
+        raise ValidationError({"attendees": ["Add at least one attendee and their agency"]})
+    outside = [a.name for a, _ in named if a.scheme_id not in (None, scheme.pk)]
+    if outside:
+        raise ValidationError({"attendees": [f"{outside[0]} is not part of this scheme"]})
+    meeting = PanelMeeting.objects.create(
+        scheme=scheme, held_on=held_on, chair=chair.strip(), created_by=by
+    )
+    PanelAttendee.objects.bulk_create(
+        PanelAttendee(meeting=meeting, agency=agency, name=name) for agency, name in named
+    )
+    return meeting
+
+
+REFERRAL_SOURCES = {
+    AgencyType.POLICE: "police", AgencyType.PROBATION: "probation", AgencyType.PRISON: "prison",
+    AgencyType.YOT: "yot", AgencyType.CJIT: "cjit", AgencyType.LOCAL_AUTHORITY: "local_authority",
+    AgencyType.VOLUNTARY: "voluntary",
+}  # fmt: skip
+# De-selection to these destinations opens that programme's membership the same day.
+EXIT_PROGRAMMES = {ExitDestination.CJIT: Programme.CJIT, ExitDestination.IOM: Programme.IOM}
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    meeting: PanelMeeting,
+    offender: Offender,
+    kind: str,
+    rationale: str,
+    by: User,
+    referral: Referral | None = None,
+    two_year_review: bool = False,
+    strand: str = "",
+    exit_reason: str = "",
+    exit_destination: str = "",
+    to_scheme: Scheme | None = None,
+) -> Decision:
+    """Record the panel's decision about one person and do what it means: selecting opens
+    their PPO membership, removing closes it (opening CJIT or IOM when that is where they
+    go). Raises ValidationError by field, writing nothing.
+
+    The person's row is locked first, so two decisions about the same person at once run
+    one after the other: the second sees the first's result and is refused if it no longer
+    makes sense ("already on the list").
+    """
+    person = Offender.objects.select_for_update().select_related("scheme").get(pk=offender.pk)
+    on = meeting.held_on
+    current = (
+        ProgrammeMembership.objects.filter(offender=person, programme=Programme.PPO)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=on))
+        .order_by("-start_date")
+        .first()
+    )
+    errors = _decision_problems(
+        meeting, person, kind, rationale, current, referral, two_year_review, strand
+    )
+    risk = None
+    if kind == DecisionKind.DESELECT and current is not None:
+        exit_errors, risk = _exit_problems(person, on, exit_reason, exit_destination, to_scheme)
+        errors.update(exit_errors)
+    if errors:
+        raise ValidationError(errors)
+    decision = Decision.objects.create(
+        meeting=meeting, offender=person, kind=kind, rationale=rationale.strip(),
+        matrix=Matrix.objects.filter(scheme=person.scheme).order_by("-version").first(),
+        referral=referral, two_year_review=two_year_review, score=_latest_score(person),
+        strand=strand, exit_reason=exit_reason, exit_destination=exit_destination,
+        risk_assessment=risk, to_scheme=to_scheme, decided_by=by,
+    )  # fmt: skip
+    if kind == DecisionKind.SELECT:
+        source = REFERRAL_SOURCES.get(referral.agency.type, "other") if referral else ""
+        programme_membership_record(
+            offender=person, by=by, programme=Programme.PPO, start_date=on,
+            values={"strand": strand, "referral_source": source},
+        )  # fmt: skip
+    if kind == DecisionKind.DESELECT:
+        programme_membership_close(
+            membership=current, end_date=on, exit_reason=exit_reason,
+            exit_destination=exit_destination,
+        )  # fmt: skip
+        _open_exit_programme(person, on, exit_destination, by)
+        if exit_reason == ExitReason.MOVED_AREA and to_scheme is not None:
+            _refer_to_receiving_scheme(person, to_scheme, current, by)
+    return decision
+
+
+def _decision_problems(
+    meeting, person, kind, rationale, current, referral, two_year_review, strand
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    on = meeting.held_on
+    if person.scheme_id != meeting.scheme_id:
+        errors["__all__"] = ["This person is on another scheme's register"]
+    if on > timezone.localdate():
+        errors["meeting"] = ["Record decisions once the meeting has been held"]
+    if kind not in DecisionKind.values:
+        errors["kind"] = ["Select a decision"]
+    if not rationale.strip():
+        errors["rationale"] = ["Enter the reasons for the decision"]
+    listed = f"is on the PPO list since {date_format(current.start_date)}" if current else ""
+    if kind == DecisionKind.SELECT:
+        if current is not None:
+            errors["kind"] = [f"Cannot select: this person {listed}"]
+        if strand not in Strand.values:
+            errors["strand"] = ["Select the strand they join"]
+    if kind in (DecisionKind.REJECT, DecisionKind.DEFER) and current is not None:
+        errors["kind"] = [f"This person {listed}: keep them on the list or remove them instead"]
+    if kind in (DecisionKind.RETAIN, DecisionKind.DESELECT) and (
+        current is None or current.start_date > on
+    ):
+        errors["kind"] = ["Cannot keep or remove: this person is not on the PPO list"]
+    if two_year_review and kind not in (DecisionKind.RETAIN, DecisionKind.DESELECT):
+        errors["two_year_review"] = [
+            "A two-year review keeps the person on the list or removes them"
+        ]
+    if referral is not None and (
+        referral.offender_id != person.pk
+        or referral.decisions.filter(kind__in=[DecisionKind.SELECT, DecisionKind.REJECT]).exists()
+    ):
+        errors["referral"] = ["This referral is not waiting for a decision about this person"]
+    return errors
+
+
+def _exit_problems(person, on, exit_reason, exit_destination, to_scheme):
+    errors: dict[str, list[str]] = {}
+    risk = None
+    if exit_reason not in ExitReason.values:
+        errors["exit_reason"] = ["Select why they are leaving the list"]
+    if exit_destination not in ExitDestination.values:
+        errors["exit_destination"] = ["Select where they go next"]
+    if exit_reason == ExitReason.LONG_CUSTODY:
+        in_custody = Offender.objects.filter(
+            period_open(EventKind.CUSTODY_START, EventKind.RELEASE, on), pk=person.pk
+        ).exists()
+        risk = (
+            Event.objects.filter(offender=person, kind=EventKind.RISK_ASSESSMENT, date__lte=on)
+            .order_by("-date", "-id")
+            .first()
+        )
+        if not in_custody:
+            errors["exit_reason"] = ["They are not serving a custodial sentence"]
+        elif risk is None:
+            errors["exit_reason"] = [
+                "Record the multi-agency risk assessment first: removal for long custody needs one"
+            ]
+        elif risk.outcome == RiskOutcome.HIGH:
+            errors["exit_reason"] = [
+                f"The risk assessment of {date_format(risk.date)} found a high risk of harm: "
+                "people at the highest risk stay on the list in custody (2009 de-selection "
+                "criteria). Consider a referral to MAPPA."
+            ]
+    if to_scheme is not None and (
+        exit_reason != ExitReason.MOVED_AREA or to_scheme == person.scheme
+    ):
+        errors["to_scheme"] = ["Name a receiving scheme only when they moved to another area"]
+    return errors, risk
+
+
+def _latest_score(person: Offender) -> int | None:
+    """The person's score in the scheme's latest scoring run, if it ranked them."""
+    run = ScoringRun.objects.filter(scheme_id=person.scheme_id).order_by("-run_at").first()
+    if run is None:
+        return None
+    ranked = {row["local_id"]: row["score"] for row in run.result["ranking"]}
+    return ranked.get(person.local_id)
+
+
+def _open_exit_programme(person: Offender, on: date, destination: str, by: User) -> None:
+    programme = EXIT_PROGRAMMES.get(destination)
+    already = ProgrammeMembership.objects.filter(
+        offender=person, programme=programme, end_date__isnull=True
+    )
+    if programme and not already.exists():
+        programme_membership_record(
+            offender=person, by=by, programme=programme, start_date=on, values={}
+        )
+
+
+IDENTITY_FIELDS = (
+    "first_name", "last_name", "date_of_birth", "gender", "ethnicity", "pnc_id", "cro_number",
+    "nomis_number", "crn",
+)  # fmt: skip
+
+
+def _refer_to_receiving_scheme(
+    person: Offender, to_scheme: Scheme, membership: ProgrammeMembership, by: User
+) -> Referral:
+    """Tell the receiving scheme, which decides on its own: a referral on its register, for
+    its record of the person (found by PNC ID, or created from the identity details only;
+    the rest of the history stays with the scheme that held it)."""
+    record = None
+    if person.pnc_id:
+        record = Offender.objects.filter(scheme=to_scheme, pnc_id=person.pnc_id).first()
+    if record is None:
+        record = offender_create(
+            scheme=to_scheme, by=None,
+            fields={"local_id": f"{person.scheme.slug}-{person.local_id}"[:50],
+                    **{name: getattr(person, name) for name in IDENTITY_FIELDS}},
+            aliases=list(person.aliases.values_list("name", flat=True)),
+        )  # fmt: skip
+    return Referral.objects.create(
+        scheme=to_scheme, offender=record, referred_by=by, from_scheme=person.scheme,
+        reasons=(
+            f"Moved here from the {person.scheme.name} area, where they were a PPO from "
+            f"{date_format(membership.start_date)}. Contact that scheme's coordinator for "
+            "their history and plan."
+        ),
+    )  # fmt: skip
+
+
+def flag_respond(
+    *, offender: Offender, code: str, kind: str, reason: str, snoozed_until: date | None, by: User
+) -> FlagResponse:
+    """Acknowledge a review flag, or snooze it until a date, with the reason (audited)."""
+    errors: dict[str, list[str]] = {}
+    if code not in RULES:
+        errors["code"] = ["Unknown review flag"]
+    if kind not in FlagResponse.Kind.values:
+        errors["kind"] = ["Choose acknowledge or snooze"]
+    if not reason.strip():
+        errors["reason"] = ["Enter the reason"]
+    today = timezone.localdate()
+    if kind == FlagResponse.Kind.SNOOZED and (snoozed_until is None or snoozed_until <= today):
+        errors["snoozed_until"] = ["Enter a date in the future to snooze until"]
+    if errors:
+        raise ValidationError(errors)
+    return FlagResponse.objects.create(
+        offender=offender, code=code, kind=kind, reason=reason.strip(), by=by,
+        snoozed_until=snoozed_until if kind == FlagResponse.Kind.SNOOZED else None,
     )  # fmt: skip
