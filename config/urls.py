@@ -20,6 +20,7 @@ urlpatterns = [
     path("healthz", ppo_views.health, name="health"),
     path("", include("ppo.urls")),
     path("", include("sharing.urls")),
+    path("", include("selection.urls")),
     path("api/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]

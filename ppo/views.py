@@ -14,6 +14,7 @@ from ppo.access import log_consultation, log_lookup, only_where_shown, record_ac
 from ppo.codes import EventKind
 from ppo.documents import render_pdf
 from ppo.downloads import csv_download, pdf_download
+from ppo.extensions import record_sections, register_flags
 from ppo.forms import (
     EventForm,
     EventKindForm,
@@ -127,8 +128,10 @@ def offender_list(request):
     filters, people, known = _register(request, today)
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     access = record_access(user=request.user, offenders=list(page), on=today, known=known)
+    flags = register_flags(user=request.user, offenders=list(page), access=access, on=today)
     for person in page:
         person.access = access[person.pk]
+        person.flags = flags.get(person.pk, [])
     options = register_filter_options(user=request.user, on=today)
     query = request.GET.copy()
     query.pop("page", None)
@@ -202,6 +205,7 @@ def offender_detail(request, pk: int):
         "can_edit": can_edit_offender(user=request.user, offender=offender),
         "can_edit_details": access.shows_all_personal_fields,
         "coordinator": coordinator,
+        "sections": record_sections(request=request, offender=offender, access=access, on=today),
     }
     if coordinator:
         with_access = agencies_with_access(offender=offender)

@@ -145,32 +145,45 @@ def _breakdown(criteria: list[dict], row: dict, on: date, manual: dict) -> dict[
     return breakdown
 
 
+def _scored_rows(people, on: date, matrix: Matrix, manual: dict):
+    """(row, breakdown, score) for each of `people`."""
+    columns = _annotations(matrix.criteria, on)
+    rows = people.annotate(
+        **columns,
+        on_list=Exists(on_programme(Programme.PPO, on)),
+        latest_offending=_latest_offending(on),
+    ).values("id", "local_id", "date_of_birth", "on_list", "latest_offending", *columns)
+    for row in rows:
+        breakdown = _breakdown(matrix.criteria, row, on, manual)
+        yield row, breakdown, sum(entry["points"] for entry in breakdown.values())
+
+
+def _manual_keys(matrix: Matrix) -> list[str]:
+    return [c["key"] for c in matrix.criteria if c["type"] == "manual"]
+
+
+def person_score(*, offender: Offender, on: date, matrix: Matrix) -> tuple[int, dict]:
+    """One person's score and breakdown, as pool_score would give them (for letters)."""
+    manual = _manual_scores(offender.scheme, _manual_keys(matrix), on)
+    manual = {key: value for key, value in manual.items() if key[0] == offender.pk}
+    people = Offender.objects.filter(pk=offender.pk)
+    _, breakdown, score = next(_scored_rows(people, on, matrix, manual))
+    return score, breakdown
+
+
 def pool_score(*, scheme: Scheme, on: date, matrix: Matrix) -> dict:
     """The score_pool document: everyone in the scheme on the PPO list on `on` or scoring at
     least 1, ranked by score, then latest arrest/charge/conviction (recent first), then
     local_id."""
-    criteria = matrix.criteria
-    columns = _annotations(criteria, on)
-    rows = (
-        Offender.objects.filter(scheme=scheme)
-        .annotate(
-            **columns,
-            on_list=Exists(on_programme(Programme.PPO, on)),
-            latest_offending=_latest_offending(on),
-        )
-        .values("id", "local_id", "date_of_birth", "on_list", "latest_offending", *columns)
-    )
-    keys = [c["key"] for c in criteria if c["type"] == "manual"]
-    manual = _manual_scores(scheme, keys, on)
+    manual = _manual_scores(scheme, _manual_keys(matrix), on)
     pool, on_list = [], 0
-    for row in rows:
-        breakdown = _breakdown(criteria, row, on, manual)
-        score = sum(entry["points"] for entry in breakdown.values())
+    for row, breakdown, score in _scored_rows(
+        Offender.objects.filter(scheme=scheme), on, matrix, manual
+    ):
         on_list += row["on_list"]
         if row["on_list"] or score >= 1:
-            pool.append(
-                (score, row["latest_offending"], row["local_id"], row["on_list"], breakdown)
-            )
+            latest = row["latest_offending"]
+            pool.append((score, latest, row["local_id"], row["on_list"], breakdown))
     # Score high first, then the latest offending recent first (none last), then local_id.
     pool.sort(key=lambda item: (-item[0], -(item[1] or date.min).toordinal(), item[2]))
     return {

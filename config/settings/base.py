@@ -64,6 +64,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ppo.context_processors.service",
+                "reporting.context_processors.navigation",
             ],
         },
     },
@@ -200,6 +201,9 @@ LOGGING = {
 # rules, handed in by name because the register app may not import the sharing app.
 RECORD_ACCESS_POLICY = "sharing.access.record_access"
 ACCESS_LOG_WRITER = "sharing.services.access_log_record"
+# What higher apps add to the register's pages (ppo/extensions.py).
+RECORD_SECTIONS = ["selection.sections.record_section"]
+REGISTER_FLAGS = ["selection.sections.register_flags"]
 
 # Only local and test settings may load synthetic demo people (seed_demo refuses otherwise).
 DEMO_DATA_ALLOWED = False
