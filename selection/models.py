@@ -4,6 +4,7 @@ scheme's review thresholds."""
 from django.conf import settings
 from django.db import models
 
+from ppo.codes import ExitDestination, ExitReason, Strand
 from ppo.models import Offender, Scheme
 
 
@@ -221,9 +222,9 @@ class Decision(models.Model):
         default=False, help_text="This decision is the person's two-year review."
     )
     score = models.PositiveIntegerField(null=True, blank=True)
-    strand = models.CharField(max_length=30, blank=True)
-    exit_reason = models.CharField(max_length=20, blank=True)
-    exit_destination = models.CharField(max_length=20, blank=True)
+    strand = models.CharField(max_length=30, choices=Strand.choices, blank=True)
+    exit_reason = models.CharField(max_length=20, choices=ExitReason.choices, blank=True)
+    exit_destination = models.CharField(max_length=20, choices=ExitDestination.choices, blank=True)
     risk_assessment = models.ForeignKey(
         "ppo.Event",
         on_delete=models.PROTECT,
