@@ -123,3 +123,20 @@ def test_seed_demo_records_consent_decisions_on_an_intact_ledger():
     assert breaks == []
     call_command("seed_demo")
     assert ConsentEntry.objects.count() == checked
+
+
+def test_seed_demo_sets_up_selection_once():
+    from selection.models import Matrix, PanelMeeting, Referral, ScoringRun
+
+    call_command("seed_demo")
+    stockton = Matrix.objects.get(scheme__slug="stockton")
+    run = ScoringRun.objects.get(scheme__slug="stockton")
+    assert run.matrix == stockton
+    assert any(row["above_threshold"] for row in run.result["ranking"])
+    assert PanelMeeting.objects.filter(scheme__slug="stockton").count() == 2
+    referrals = Referral.objects.filter(scheme__slug="stockton")
+    assert referrals.count() == 2
+    assert referrals.filter(from_cjit=True).exists()
+    call_command("seed_demo")
+    assert Matrix.objects.count() == 2
+    assert Referral.objects.count() == 3  # Wakefield has one offender manager to refer

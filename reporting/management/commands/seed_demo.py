@@ -12,6 +12,7 @@ from ppo.demo import (
     national_demo_load,
 )
 from ppo.models import Scheme
+from selection.demo import selection_demo_load
 from sharing.demo import consent_demo_load
 
 
@@ -19,8 +20,8 @@ class Command(BaseCommand):
     help = (
         "Load synthetic demo data (never in production). --scale scheme (the default): two "
         "schemes, a persona per role, 60 PPOs and 600 other people each with two years of "
-        "history, and consent decisions for most of them. --scale national adds 300 schemes and "
-        "about 150,000 people for benchmarks."
+        "history, consent decisions for most of them, a selection matrix, panels and "
+        "referrals. --scale national adds 300 schemes and about 150,000 people for benchmarks."
     )
 
     def add_arguments(self, parser):
@@ -37,7 +38,9 @@ class Command(BaseCommand):
         try:
             personas = demo_data_load()
             for slug, *_ in SCHEMES:
-                consent_demo_load(scheme=Scheme.objects.get(slug=slug))
+                scheme = Scheme.objects.get(slug=slug)
+                consent_demo_load(scheme=scheme)
+                selection_demo_load(scheme=scheme)
             if scale == "national":
                 built = national_demo_load(schemes=schemes, people=people)
                 self.stdout.write(f"National scale: built {built} new scheme(s).")
