@@ -329,3 +329,46 @@ def test_letters_explain_the_persons_own_criteria(
     assert "The reason: stopped offending." in exit_text
     assert "The drug intervention team (CJIT) will keep working with you" in exit_text
     assert ProgrammeMembership.objects.filter(offender=dean, programme="CJIT").exists()
+
+
+def test_every_other_selection_endpoint_refuses_outsiders(
+    client, scheme, matrix, dean, coordinator, panel_member, police_om, no_role_user, meeting,
+    other_scheme,
+):  # fmt: skip
+    from selection.services import scoring_run_create
+
+    run = scoring_run_create(scheme=scheme, matrix=matrix, on=TODAY, by=coordinator)
+    outsider = MembershipFactory(agency__scheme=other_scheme, role="coordinator").user
+    client.force_login(no_role_user)
+    assert client.get(reverse("selection-index")).status_code == 404
+    gets = [
+        reverse("matrix-download", args=[scheme.slug, 1]),
+        reverse("scoring-run", args=[scheme.slug, run.pk]),
+        reverse("panel-detail", args=[meeting.pk]),
+        reverse("decision-create", args=[meeting.pk, dean.pk]),
+        reverse("letter", args=[dean.pk, "induction"]),
+    ]
+    for persona in (no_role_user, outsider):
+        client.force_login(persona)
+        assert [client.get(url).status_code for url in gets] == [404] * len(gets), persona
+    score = reverse("manual-score", args=[meeting.pk, dean.pk, "community_impact"])
+    for persona in (panel_member, police_om, outsider):
+        client.force_login(persona)
+        assert client.post(score, {"score": 5, "evidence": "x"}).status_code == 404
+
+
+def test_the_panel_scores_a_manual_criterion_with_evidence(
+    client, scheme, matrix, dean, coordinator, meeting
+):
+    from selection.models import ManualScore
+
+    client.force_login(coordinator)
+    url = reverse("manual-score", args=[meeting.pk, dean.pk, "community_impact"])
+    response = client.post(url, {"score": 11, "evidence": "Shop staff threatened"}, follow=True)
+    assert "Enter a score from 0 to 10" in response.content.decode()
+    client.post(url, {"score": 7, "evidence": "Shop staff threatened"})
+    assert ManualScore.objects.get().score == 7
+    wrong = reverse("manual-score", args=[meeting.pk, dean.pk, "made_up"])
+    response = client.post(wrong, {"score": 1, "evidence": "x"}, follow=True)
+    assert "This matrix has no panel assessment called" in response.content.decode()
+    assert ManualScore.objects.count() == 1
