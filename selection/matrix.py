@@ -20,22 +20,22 @@ class CriterionType:
 CATALOGUE: dict[str, CriterionType] = {
     "convictions": CriterionType(
         "Convictions", {"window_months": 1, "points_each": 0, "cap": 0}, True,
-        "{points_each} points for each conviction in the last {window_months} months "
+        "{points_each} for each conviction in the last {window_months} months "
         "(at most {cap})",
     ),
     "arrests": CriterionType(
         "Arrests", {"window_months": 1, "points_each": 0, "cap": 0}, True,
-        "{points_each} points for each arrest in the last {window_months} months "
+        "{points_each} for each arrest in the last {window_months} months "
         "(at most {cap})",
     ),
     "intelligence": CriterionType(
         "Police intelligence", {"window_months": 1, "points_each": 0, "cap": 0}, True,
-        "{points_each} points for each police intelligence report in the last "
+        "{points_each} for each police intelligence report in the last "
         "{window_months} months (at most {cap})",
     ),
     "class_a_positive": CriterionType(
         "Class A drug tests", {"window_months": 1, "points_each": 0, "cap": 0}, True,
-        "{points_each} points for each drug test positive for opiates or cocaine in the last "
+        "{points_each} for each drug test positive for opiates or cocaine in the last "
         "{window_months} months (at most {cap})",
     ),
     "offence_weight": CriterionType(
@@ -45,18 +45,18 @@ CATALOGUE: dict[str, CriterionType] = {
     ),
     "release_within": CriterionType(
         "Release from custody soon", {"days": 0, "points": 0}, False,
-        "{points} points if serving a prison sentence with release expected within {days} days",
+        "{points} if serving a prison sentence with release expected within {days} days",
     ),
     "age_under": CriterionType(
-        "Age", {"years": 1, "points": 0}, False, "{points} points if under {years} years old"
+        "Age", {"years": 1, "points": 0}, False, "{points} if under {years} years old"
     ),
     "cjit_caseload": CriterionType(
         "Drug treatment caseload", {"points": 0}, False,
-        "{points} points if on the drug intervention (CJIT) caseload",
+        "{points} if on the drug intervention (CJIT) caseload",
     ),
     "manual": CriterionType(
         "Panel assessment", {"max": 0}, False,
-        "up to {max} points the panel gives for {label_lower}, with the evidence recorded",
+        "up to {max} the panel gives for {label_lower}, with the evidence recorded",
     ),
 }  # fmt: skip
 
@@ -87,7 +87,14 @@ def criterion_in_words(criterion: dict) -> str:
         )
     if "label" in criterion:
         values["label_lower"] = criterion["label"][:1].lower() + criterion["label"][1:]
+    for key in ("points_each", "points", "max"):
+        if key in values:
+            values[key] = _points(values[key])
     return CATALOGUE[criterion["type"]].describe.format(**values)
+
+
+def _points(number: int) -> str:
+    return f"{number} point" if number == 1 else f"{number} points"
 
 
 def _whole(value) -> bool:

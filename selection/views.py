@@ -361,6 +361,13 @@ def panels(request, slug: str):
 AGENDA_TOP = 10
 
 
+def _label(person: Offender, access) -> str:
+    """The person's name where the reader is shown it, else their scheme reference."""
+    if access.shows_field("first_name"):
+        return f"{person.full_name} ({person.local_id})"
+    return f"Record {person.local_id}"
+
+
 def panel_detail(request, pk: int):
     """The agenda: new referrals, the highest scorers not on the list, current PPOs with open
     flags and two-year reviews due; with the decisions already made."""
@@ -382,7 +389,18 @@ def panel_detail(request, pk: int):
         ][:AGENDA_TOP]
     flags = review_flags(scheme=scheme, on=on, people=visible_people)
     people = {p.pk: p for p in visible_people.filter(pk__in={f.offender_id for f in flags})}
-    access = record_access(user=request.user, offenders=list(people.values()), on=on)
+    decisions = [
+        decision
+        for decision in meeting.decisions.select_related("offender").order_by("decided_at")
+        if decision.offender_id in visible_ids
+    ]
+    listed = [
+        *people.values(), *(r.offender for r in referrals), *(c["person"] for c in candidates),
+        *(d.offender for d in decisions),
+    ]  # fmt: skip
+    access = record_access(user=request.user, offenders=listed, on=on)
+    for person in listed:
+        person.label = _label(person, access[person.pk])
     responses = latest_responses(list(people))
     flagged: dict[int, list] = {}
     for flag in flags:
@@ -392,11 +410,6 @@ def panel_detail(request, pk: int):
             flagged.setdefault(flag.offender_id, []).append(flag)
     reviews = [
         pk for pk, items in flagged.items() if any(f.code == "two_year_review" for f in items)
-    ]
-    decisions = [
-        decision
-        for decision in meeting.decisions.select_related("offender").order_by("decided_at")
-        if decision.offender_id in visible_ids
     ]
     return render(
         request,
