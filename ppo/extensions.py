@@ -4,8 +4,8 @@ are named in settings and looked up here, as the sharing policy is (ppo/access.p
 
 - settings.RECORD_SECTIONS: callables (request, offender, access, on) -> HTML or "", shown
   in order on the offender page.
-- settings.REGISTER_FLAGS: callables (user, offenders, access, on) -> {offender id: [labels]},
-  shown as tags on the register list.
+- settings.REGISTER_FLAGS: callables (user, offenders, access, on) -> {offender id: [flags]},
+  each flag with a `label` and a `reason`, shown on the register list.
 """
 
 from datetime import date
@@ -24,10 +24,10 @@ def record_sections(*, request, offender, access, on: date) -> list[str]:
     return sections
 
 
-def register_flags(*, user, offenders: list, access: dict, on: date) -> dict[int, list[str]]:
-    labels: dict[int, list[str]] = {}
+def register_flags(*, user, offenders: list, access: dict, on: date) -> dict[int, list]:
+    flags: dict[int, list] = {}
     for path in settings.REGISTER_FLAGS:
         found = import_string(path)(user=user, offenders=offenders, access=access, on=on)
-        for pk, names in found.items():
-            labels.setdefault(pk, []).extend(names)
-    return labels
+        for pk, items in found.items():
+            flags.setdefault(pk, []).extend(items)
+    return flags

@@ -78,18 +78,18 @@ def record_section(*, request, offender: Offender, access, on: date) -> str:
     )  # fmt: skip
 
 
-def register_flags(*, user, offenders: list, access: dict, on: date) -> dict[int, list[str]]:
-    """Labels of the open, visible, not snoozed flags of each person on a register page."""
+def register_flags(*, user, offenders: list, access: dict, on: date) -> dict[int, list[Flag]]:
+    """The open, visible, not snoozed flags of each person on a register page."""
     by_scheme: dict = {}
     for person in offenders:
         by_scheme.setdefault(person.scheme, []).append(person.pk)
     responses = latest_responses([person.pk for person in offenders])
-    labels: dict[int, list[str]] = {}
+    shown: dict[int, list[Flag]] = {}
     for scheme, ids in by_scheme.items():
         people = Offender.objects.filter(pk__in=ids)
         for flag in review_flags(scheme=scheme, on=on, people=people):
             if visible(flag, access[flag.offender_id]) and not snoozed(
                 responses.get((flag.offender_id, flag.code)), on
             ):
-                labels.setdefault(flag.offender_id, []).append(flag.label)
-    return labels
+                shown.setdefault(flag.offender_id, []).append(flag)
+    return shown

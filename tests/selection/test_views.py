@@ -285,7 +285,7 @@ def test_flags_are_acknowledged_by_those_who_work_the_case(
                       "snoozed_until_year": later.year})  # fmt: skip
     assert FlagResponse.objects.get().snoozed_until == later
     register = client.get(reverse("offender-list"))
-    assert [person.flags for person in register.context["page"]] == [
+    assert [[f.label for f in person.flags] for person in register.context["page"]] == [
         ["Stopped offending?", "Case review due"]
     ]  # the two-year review is snoozed
     page = client.get(reverse("offender-detail", args=[person.pk])).content.decode()
@@ -372,3 +372,34 @@ def test_the_panel_scores_a_manual_criterion_with_evidence(
     response = client.post(wrong, {"score": 1, "evidence": "x"}, follow=True)
     assert "This matrix has no panel assessment called" in response.content.decode()
     assert ManualScore.objects.count() == 1
+
+
+@pytest.mark.parametrize("people", [2, 12])
+def test_selection_pages_cost_the_same_queries_however_many_people(
+    client, scheme, matrix, coordinator, police_om, meeting, people, django_assert_max_num_queries
+):
+    from selection.services import referral_create, scoring_run_create
+    from tests.factories import EventFactory
+
+    agency = coordinator.memberships.get().agency
+    for number in range(people):
+        person = offender_create(
+            scheme=scheme, by=coordinator,
+            fields={"local_id": f"Q-{number}", "first_name": "Q", "last_name": f"P{number}",
+                    "date_of_birth": date(1990, 1, 1), "gender": "M"},
+            aliases=[],
+        )  # fmt: skip
+        for day in range(12):
+            EventFactory(
+                offender=person, kind=EventKind.CONVICTION, reference=str(day),
+                date=TODAY - timedelta(days=day + 1), offence_category="robbery",
+            )  # fmt: skip
+        ProgrammeMembershipFactory(offender=person, start_date=TODAY - timedelta(days=900 + number))
+        referral_create(offender=person, agency=agency, reasons="Why", evidence="", by=coordinator)
+    run = scoring_run_create(scheme=scheme, matrix=matrix, on=TODAY, by=coordinator)
+    client.force_login(coordinator)
+    # The same count for 2 or 12 people: the budgets hold whatever the pool's size.
+    with django_assert_max_num_queries(9):
+        assert client.get(reverse("scoring-run", args=[scheme.slug, run.pk])).status_code == 200
+    with django_assert_max_num_queries(18):
+        assert client.get(reverse("panel-detail", args=[meeting.pk])).status_code == 200
