@@ -83,13 +83,27 @@ def _latest(events: QuerySet, field: str = "date") -> Subquery:
     return Subquery(events.order_by(f"-{field}").values(field)[:1])
 
 
+REMAND = (EventKind.REMAND_START, EventKind.REMAND_END)
+SENTENCE = (EventKind.CUSTODY_START, EventKind.RELEASE)
+
+
+def _custody_begun(start: EventKind, end: EventKind, after: date, on: date) -> QuerySet:
+    """Custody of the outer person that began after `after`, up to `on`, and lasted at
+    least a day: a start closed the same day was never custody ("Dates and periods")."""
+    closed_that_day = Event.objects.filter(
+        offender_id=OuterRef("offender_id"), kind=end, date=OuterRef("date")
+    )
+    return Event.objects.filter(
+        offender_id=OuterRef("pk"), kind=start, date__gt=after, date__lte=on
+    ).filter(~Exists(closed_that_day))
+
+
 def _people(people: QuerySet[Offender], on: date, rules: ReviewThresholds) -> QuerySet:
     """Each person with the dates the rules read, as at `on`."""
     mine = {"offender_id": OuterRef("pk")}
     ppo_now = on_programme(Programme.PPO, on).order_by("-start_date")
     quiet_from = months_before(on, rules.no_offending_months)
     window_opens = quiet_from + timedelta(days=1)
-    custody_starts = [EventKind.REMAND_START, EventKind.CUSTODY_START]
     last_ppo = ProgrammeMembership.objects.filter(
         **mine, programme=Programme.PPO, start_date__lte=on
     ).order_by("-start_date")
@@ -104,15 +118,10 @@ def _people(people: QuerySet[Offender], on: date, rules: ReviewThresholds) -> Qu
         # In custody at any time in the quiet window: already in on its first day, or
         # taken in during it.
         custody_in_window=ExpressionWrapper(
-            Q(period_open(EventKind.REMAND_START, EventKind.REMAND_END, window_opens))
-            | Q(period_open(EventKind.CUSTODY_START, EventKind.RELEASE, window_opens))
-            | Q(
-                Exists(
-                    Event.objects.filter(
-                        **mine, kind__in=custody_starts, date__gt=quiet_from, date__lte=on
-                    )
-                )
-            ),
+            Q(period_open(*REMAND, window_opens))
+            | Q(period_open(*SENTENCE, window_opens))
+            | Q(Exists(_custody_begun(*REMAND, quiet_from, on)))
+            | Q(Exists(_custody_begun(*SENTENCE, quiet_from, on))),
             output_field=BooleanField(),
         ),
         last_review=_latest(decisions, "meeting__held_on"),

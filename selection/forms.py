@@ -179,6 +179,9 @@ class MatrixForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Room for every assessment of the version being edited, and one more.
+        existing = sum(1 for key in self.initial if key.endswith("_label"))
+        self.manual_count = max(MANUAL_ROWS, existing + 1)
         for kind, spec in CATALOGUE.items():
             if kind == "manual":
                 continue
@@ -191,7 +194,7 @@ class MatrixForm(forms.Form):
             self.fields[f"weight_{code}"] = forms.IntegerField(
                 label=label, required=False, min_value=0
             )
-        for row in range(MANUAL_ROWS):
+        for row in range(self.manual_count):
             self.fields[f"manual_{row}_label"] = forms.CharField(
                 label=f"Panel assessment {row + 1}", required=False, max_length=200
             )
@@ -216,7 +219,7 @@ class MatrixForm(forms.Form):
     def manual_rows(self):
         return [
             (self[f"manual_{row}_label"], self[f"manual_{row}_max"], self[f"manual_{row}_key"])
-            for row in range(MANUAL_ROWS)
+            for row in range(self.manual_count)
         ]
 
     def clean(self):
@@ -229,11 +232,11 @@ class MatrixForm(forms.Form):
                     self.add_error(
                         f"{kind}_{key}", f"{spec.label}: enter {NUMBER_LABELS[key].lower()}"
                     )
-        if data.get("offence_weight_use") and not any(
-            data.get(f"weight_{code}") for code in OffenceCategory.values
+        if data.get("offence_weight_use") and all(
+            data.get(f"weight_{code}") is None for code in OffenceCategory.values
         ):
             self.add_error("weight_burglary_dwelling", "Give at least one offence a weight")
-        for row in range(MANUAL_ROWS):
+        for row in range(self.manual_count):
             if data.get(f"manual_{row}_label") and data.get(f"manual_{row}_max") is None:
                 self.add_error(f"manual_{row}_max", "Enter the most points for this assessment")
         return data
@@ -249,10 +252,10 @@ class MatrixForm(forms.Form):
                 criterion["weights"] = {
                     code: data[f"weight_{code}"]
                     for code in OffenceCategory.values
-                    if data.get(f"weight_{code}")
+                    if data.get(f"weight_{code}") is not None
                 }
             criteria.append(criterion)
-        for row in range(MANUAL_ROWS):
+        for row in range(self.manual_count):
             label = (data.get(f"manual_{row}_label") or "").strip()
             if label:
                 # The key keeps the panel's scores attached across versions: kept from the
@@ -270,10 +273,9 @@ class MatrixForm(forms.Form):
         for criterion in document["criteria"]:
             kind = criterion["type"]
             if kind == "manual":
-                if manual < MANUAL_ROWS:
-                    initial[f"manual_{manual}_label"] = criterion["label"]
-                    initial[f"manual_{manual}_max"] = criterion["max"]
-                    initial[f"manual_{manual}_key"] = criterion["key"]
+                initial[f"manual_{manual}_label"] = criterion["label"]
+                initial[f"manual_{manual}_max"] = criterion["max"]
+                initial[f"manual_{manual}_key"] = criterion["key"]
                 manual += 1
                 continue
             initial[f"{kind}_use"] = True

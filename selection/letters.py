@@ -10,7 +10,7 @@ from ppo.models import Offender, OffenderManagerAssignment, Scheme
 from ppo.selectors import scheme_coordinators, scheme_overviews
 from ppo.status import memberships_open_on
 from selection.flags import thresholds_for
-from selection.matrix import criterion_key
+from selection.matrix import breakdown_for_reader, criterion_key
 from selection.models import Decision, DecisionKind
 from selection.scoring import person_score
 
@@ -19,15 +19,20 @@ def _times(count: int) -> str:
     return "once" if count == 1 else "twice" if count == 2 else f"{count} times"
 
 
-def reason_sentences(criteria: list[dict], breakdown: dict, on) -> list[str]:
-    """A sentence for each criterion that gave the person points, addressed to them. Police
+def reason_sentences(criteria: list[dict], breakdown: dict, on, access) -> list[str]:
+    """A sentence for each criterion that gave the person points, addressed to them, from
+    what the letter's author is shown; what they are not shown is only said to exist. Police
     intelligence is mentioned, never counted, so the letter does not reveal how much the
     police know."""
     when = date_format(on, "j F Y")
     sentences = []
-    for criterion in criteria:
-        entry = breakdown.get(criterion_key(criterion), {})
-        if not entry.get("points"):
+    rows, _ = breakdown_for_reader(criteria, breakdown, access)
+    withheld = any(
+        entry is None and breakdown.get(criterion_key(criterion), {}).get("points")
+        for criterion, (_, entry) in zip(criteria, rows, strict=True)
+    )
+    for criterion, (_, entry) in zip(criteria, rows, strict=True):
+        if not entry or not entry.get("points"):
             continue
         kind, count = criterion["type"], entry.get("count", 0)
         months = criterion.get("window_months")
@@ -60,6 +65,8 @@ def reason_sentences(criteria: list[dict], breakdown: dict, on) -> list[str]:
         elif kind == "manual":
             label = criterion["label"][:1].lower() + criterion["label"][1:]
             sentences.append(f"The panel also took into account {label}.")
+    if withheld:
+        sentences.append("The panel also took into account information other agencies hold.")
     return sentences
 
 
@@ -103,7 +110,7 @@ def _contacts(offender: Offender, on) -> dict:
     return {"managers": list(managers), "coordinators": scheme_coordinators(scheme)}
 
 
-def letter_context(*, offender: Offender, kind: str) -> dict | None:
+def letter_context(*, offender: Offender, kind: str, access) -> dict | None:
     """What the induction or exit letter says, from the latest decision to select or remove
     the person; None when there is no such decision."""
     wanted = DecisionKind.SELECT if kind == "induction" else DecisionKind.DESELECT
@@ -127,7 +134,7 @@ def letter_context(*, offender: Offender, kind: str) -> dict | None:
         reasons = []
         if decision.matrix:
             _, breakdown = person_score(offender=offender, on=on, matrix=decision.matrix)
-            reasons = reason_sentences(decision.matrix.criteria, breakdown, on)
+            reasons = reason_sentences(decision.matrix.criteria, breakdown, on, access)
         context.update(
             reasons=reasons,
             offer=OFFERS.get(decision.strand, OFFERS[Strand.REHABILITATE_RESETTLE]),

@@ -2,6 +2,7 @@
 validation of a matrix document: every problem reported at once, as sentences a coordinator
 can act on, each naming where it is."""
 
+import re
 from dataclasses import dataclass
 
 from ppo.codes import OffenceCategory
@@ -12,55 +13,67 @@ class CriterionType:
     label: str
     # Keys a criterion of this type must have, and the smallest whole number each accepts.
     numbers: dict[str, int]
-    # Event-counting types say what they count; fixed-points types award `points` or 0.
-    counts: bool
     describe: str  # plain English for the transparency page and letters, filled from the keys
+    # The information sharing category of what it counts: a reader not shown the category
+    # sees the criterion (and so the total) withheld. None: the panel's own assessment.
+    category: str | None
 
 
 CATALOGUE: dict[str, CriterionType] = {
     "convictions": CriterionType(
-        "Convictions", {"window_months": 1, "points_each": 0, "cap": 0}, True,
+        "Convictions", {"window_months": 1, "points_each": 0, "cap": 0},
         "{points_each} for each conviction in the last {window_months} months "
         "(at most {cap})",
+        "offending",
     ),
     "arrests": CriterionType(
-        "Arrests", {"window_months": 1, "points_each": 0, "cap": 0}, True,
+        "Arrests", {"window_months": 1, "points_each": 0, "cap": 0},
         "{points_each} for each arrest in the last {window_months} months "
         "(at most {cap})",
+        "offending",
     ),
     "intelligence": CriterionType(
-        "Police intelligence", {"window_months": 1, "points_each": 0, "cap": 0}, True,
+        "Police intelligence", {"window_months": 1, "points_each": 0, "cap": 0},
         "{points_each} for each police intelligence report in the last "
         "{window_months} months (at most {cap})",
+        "intelligence",
     ),
     "class_a_positive": CriterionType(
-        "Class A drug tests", {"window_months": 1, "points_each": 0, "cap": 0}, True,
+        "Class A drug tests", {"window_months": 1, "points_each": 0, "cap": 0},
         "{points_each} for each drug test positive for opiates or cocaine in the last "
         "{window_months} months (at most {cap})",
+        "treatment_clinical",
     ),
     "offence_weight": CriterionType(
-        "Seriousness of offences charged", {"window_months": 1, "cap": 0}, True,
+        "Seriousness of offences charged", {"window_months": 1, "cap": 0},
         "points for each charge in the last {window_months} months, by offence: {weights} "
         "(at most {cap})",
+        "offending",
     ),
     "release_within": CriterionType(
-        "Release from custody soon", {"days": 0, "points": 0}, False,
+        "Release from custody soon", {"days": 0, "points": 0},
         "{points} if serving a prison sentence with release expected within {days} days",
+        "custody",
     ),
     "age_under": CriterionType(
-        "Age", {"years": 1, "points": 0}, False, "{points} if under {years} years old"
+        "Age", {"years": 1, "points": 0}, "{points} if under {years} years old",
+        "identity",
     ),
     "cjit_caseload": CriterionType(
-        "Drug treatment caseload", {"points": 0}, False,
+        "Drug treatment caseload", {"points": 0},
         "{points} if on the drug intervention (CJIT) caseload",
+        "treatment_engagement",
     ),
     "manual": CriterionType(
-        "Panel assessment", {"max": 0}, False,
+        "Panel assessment", {"max": 0},
         "up to {max} the panel gives for {label_lower}, with the evidence recorded",
+        None,
     ),
 }  # fmt: skip
 
 OTHER_KEYS = {"offence_weight": {"weights"}, "manual": {"key", "label"}}
+# A manual key appears in URLs and keeps the panel's scores across versions.
+MANUAL_KEY = re.compile(r"[A-Za-z0-9_]{1,40}")
 
 
 def criterion_key(criterion: dict) -> str:
@@ -74,6 +87,19 @@ def criterion_label(criterion: dict) -> str:
     if criterion["type"] == "manual":
         return criterion["label"]
     return CATALOGUE[criterion["type"]].label
+
+
+def breakdown_for_reader(criteria: list[dict], breakdown: dict, access) -> tuple[list, bool]:
+    """(label, entry) per criterion, the entry None where the reader is not shown what it
+    counts; and whether every criterion is shown, so that the total may be (a total beside
+    withheld criteria would give their points away)."""
+    rows = []
+    for criterion in criteria:
+        category = CATALOGUE[criterion["type"]].category
+        shown = category is None or access.shows(category)
+        entry = breakdown.get(criterion_key(criterion), {})
+        rows.append((criterion_label(criterion), entry if shown else None))
+    return rows, all(entry is not None for _, entry in rows)
 
 
 def criterion_in_words(criterion: dict) -> str:
@@ -130,7 +156,7 @@ def _criterion_problems(number: int, criterion, seen: set[str]) -> list[str]:
     if not isinstance(criterion, dict):
         return [f"{where}: must be an object with a type."]
     kind = criterion.get("type")
-    if kind not in CATALOGUE:
+    if not isinstance(kind, str) or kind not in CATALOGUE:
         known = ", ".join(CATALOGUE)
         return [f"{where}: unknown type {kind!r} (known types: {known})."]
     where = f"criteria {number} ({kind})"
@@ -150,8 +176,10 @@ def _criterion_problems(number: int, criterion, seen: set[str]) -> list[str]:
         problems += _weight_problems(where, criterion.get("weights"))
     if kind == "manual":
         key, label = criterion.get("key"), criterion.get("label")
-        if not isinstance(key, str) or not key.strip() or not key.replace("_", "").isalnum():
-            problems.append(f"{where}: key must be a short code of letters, digits and _.")
+        if not isinstance(key, str) or not MANUAL_KEY.fullmatch(key):
+            problems.append(
+                f"{where}: key must be a short code of letters a-z, digits and _ (at most 40)."
+            )
         if not isinstance(label, str) or not label.strip():
             problems.append(f"{where}: label is required.")
         name = f"manual:{key}"

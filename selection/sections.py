@@ -11,6 +11,7 @@ from ppo.context_processors import request_memberships
 from ppo.models import Offender, Role
 from ppo.selectors import can_edit_offender
 from selection.flags import RULES, Flag, review_flags
+from selection.matrix import breakdown_for_reader
 from selection.models import Decision, DecisionKind, FlagResponse, Referral
 
 
@@ -47,6 +48,12 @@ def record_section(*, request, offender: Offender, access, on: date) -> str:
         Decision.objects.filter(offender=offender).select_related("meeting", "matrix")
         .order_by("-meeting__held_on", "-decided_at")
     )  # fmt: skip
+    for decision in decisions:
+        # A total beside criteria the reader may not see would give their points away.
+        decision.score_shown = (
+            decision.matrix is not None
+            and (breakdown_for_reader(decision.matrix.criteria, {}, access)[1])
+        )
     # The offender page prefetched the memberships; anyone on it reads records.
     on_list = any(
         m.programme == Programme.PPO

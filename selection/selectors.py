@@ -114,11 +114,13 @@ def meetings_of(*, scheme: Scheme) -> QuerySet[PanelMeeting]:
     )
 
 
-def latest_run(*, scheme: Scheme) -> ScoringRun | None:
+def run_for_meeting(*, meeting: PanelMeeting) -> ScoringRun | None:
+    """The run a panel works from: the latest scoring as at the meeting date or before (the
+    most recently run, among several as at the same date)."""
     return (
-        ScoringRun.objects.filter(scheme=scheme)
+        ScoringRun.objects.filter(scheme_id=meeting.scheme_id, as_at__lte=meeting.held_on)
         .select_related("matrix")
-        .order_by("-run_at")
+        .order_by("-as_at", "-run_at")
         .first()
     )
 

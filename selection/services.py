@@ -4,16 +4,17 @@ referrals, panel meetings and their decisions, and responses to review flags."""
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from ppo.codes import EventKind, ExitDestination, ExitReason, Programme, RiskOutcome, Strand
+from ppo.dates import add_months
 from ppo.models import Agency, AgencyType, Event, Offender, ProgrammeMembership, Scheme, User
 from ppo.services import offender_create, programme_membership_close, programme_membership_record
 from ppo.status import period_open
-from selection.flags import RULES
+from selection.flags import RULES, thresholds_for
 from selection.matrix import matrix_problems
 from selection.models import (
     Decision,
@@ -27,6 +28,7 @@ from selection.models import (
     ScoringRun,
 )
 from selection.scoring import pool_score
+from selection.selectors import run_for_meeting
 
 
 @transaction.atomic
@@ -39,15 +41,23 @@ def matrix_save(*, scheme: Scheme, document, by: User | None, note: str = "") ->
     # Locking the scheme's latest version serialises two saves, so both cannot take the same
     # number (the unique constraint would refuse the second anyway).
     latest = Matrix.objects.select_for_update().filter(scheme=scheme).first()
-    return Matrix.objects.create(
-        scheme=scheme,
-        version=(latest.version + 1) if latest else 1,
-        name=document["name"].strip(),
-        threshold=document["threshold"],
-        criteria=document["criteria"],
-        created_by=by,
-        note=note,
-    )
+    try:
+        # A savepoint: the first version has no row to lock, so two first saves at once
+        # can both try version 1; the unique constraint turns the second away.
+        with transaction.atomic():
+            return Matrix.objects.create(
+                scheme=scheme,
+                version=(latest.version + 1) if latest else 1,
+                name=document["name"].strip(),
+                threshold=document["threshold"],
+                criteria=document["criteria"],
+                created_by=by,
+                note=note,
+            )
+    except IntegrityError:
+        raise ValidationError(
+            ["Someone saved a version of the matrix at the same moment: save yours again"]
+        ) from None
 
 
 def manual_score_record(
@@ -86,8 +96,21 @@ def referral_create(
 ) -> Referral:
     """Refer a person to the scheme's next panel. A referral from a CJIT is marked as one
     (the monthly return counts selections from CJIT referrals)."""
+    errors: dict[str, list[str]] = {}
     if not reasons.strip():
-        raise ValidationError({"reasons": ["Enter why this person should be considered"]})
+        errors["reasons"] = ["Enter why this person should be considered"]
+    if (
+        Referral.objects.filter(offender=offender)
+        .exclude(decisions__kind__in=[DecisionKind.SELECT, DecisionKind.REJECT])
+        .exists()
+    ):
+        errors["__all__"] = ["This person has already been referred and is waiting for the panel"]
+    elif ProgrammeMembership.objects.filter(
+        offender=offender, programme=Programme.PPO, end_date__isnull=True
+    ).exists():
+        errors["__all__"] = ["This person is already on the PPO list"]
+    if errors:
+        raise ValidationError(errors)
     return Referral.objects.create(
         scheme=offender.scheme, offender=offender, referred_by=by, agency=agency,
         reasons=reasons.strip(), evidence=evidence.strip(),
@@ -149,6 +172,11 @@ def decision_record(
     """
     person = Offender.objects.select_for_update().select_related("scheme").get(pk=offender.pk)
     on = meeting.held_on
+    # The form offers every field; keep only those that belong to this kind of decision.
+    if kind != DecisionKind.SELECT:
+        strand = ""
+    if kind != DecisionKind.DESELECT:
+        exit_reason, exit_destination, to_scheme = "", "", None
     current = (
         ProgrammeMembership.objects.filter(offender=person, programme=Programme.PPO)
         .filter(Q(end_date__isnull=True) | Q(end_date__gt=on))
@@ -164,10 +192,10 @@ def decision_record(
         errors.update(exit_errors)
     if errors:
         raise ValidationError(errors)
+    matrix, score = _panel_score(meeting, person)
     decision = Decision.objects.create(
         meeting=meeting, offender=person, kind=kind, rationale=rationale.strip(),
-        matrix=Matrix.objects.filter(scheme=person.scheme).order_by("-version").first(),
-        referral=referral, two_year_review=two_year_review, score=_latest_score(person),
+        matrix=matrix, referral=referral, two_year_review=two_year_review, score=score,
         strand=strand, exit_reason=exit_reason, exit_destination=exit_destination,
         risk_assessment=risk, to_scheme=to_scheme, decided_by=by,
     )  # fmt: skip
@@ -184,7 +212,7 @@ def decision_record(
         )  # fmt: skip
         _open_exit_programme(person, on, exit_destination, by)
         if exit_reason == ExitReason.MOVED_AREA and to_scheme is not None:
-            _refer_to_receiving_scheme(person, to_scheme, current, by)
+            _refer_to_receiving_scheme(person, to_scheme, current)
     return decision
 
 
@@ -213,6 +241,8 @@ def _decision_problems(
         current is None or current.start_date > on
     ):
         errors["kind"] = ["Cannot keep or remove: this person is not on the PPO list"]
+    elif kind == DecisionKind.DESELECT and current.end_date is not None:
+        errors["kind"] = [f"Their time on the list already ends on {date_format(current.end_date)}"]
     if two_year_review and kind not in (DecisionKind.RETAIN, DecisionKind.DESELECT):
         errors["two_year_review"] = [
             "A two-year review keeps the person on the list or removes them"
@@ -241,11 +271,24 @@ def _exit_problems(person, on, exit_reason, exit_destination, to_scheme):
             .order_by("-date", "-id")
             .first()
         )
+        sentence = (
+            Event.objects.filter(offender=person, kind=EventKind.CUSTODY_START, date__lte=on)
+            .order_by("-date", "-id")
+            .first()
+        )
+        months = thresholds_for(person.scheme).long_custody_months
+        long_after = add_months(on, months)
         if not in_custody:
             errors["exit_reason"] = ["They are not serving a custodial sentence"]
-        elif risk is None:
+        elif not (sentence.expected_release and sentence.expected_release > long_after):
             errors["exit_reason"] = [
-                "Record the multi-agency risk assessment first: removal for long custody needs one"
+                f"Their expected release is not after {date_format(long_after)}: removal for "
+                f"long custody is for sentences with more than {months} months left"
+            ]
+        elif risk is None or risk.date < sentence.date:
+            errors["exit_reason"] = [
+                "Record the multi-agency risk assessment first: removal for long custody "
+                "needs one made during this sentence"
             ]
         elif risk.outcome == RiskOutcome.HIGH:
             errors["exit_reason"] = [
@@ -260,13 +303,15 @@ def _exit_problems(person, on, exit_reason, exit_destination, to_scheme):
     return errors, risk
 
 
-def _latest_score(person: Offender) -> int | None:
-    """The person's score in the scheme's latest scoring run, if it ranked them."""
-    run = ScoringRun.objects.filter(scheme_id=person.scheme_id).order_by("-run_at").first()
+def _panel_score(meeting: PanelMeeting, person: Offender) -> tuple[Matrix | None, int | None]:
+    """The matrix version the panel worked from and the person's score in it: the run for
+    the meeting (see run_for_meeting), else the version in force and no score."""
+    run = run_for_meeting(meeting=meeting)
     if run is None:
-        return None
+        in_force = Matrix.objects.filter(scheme_id=person.scheme_id).order_by("-version").first()
+        return in_force, None
     ranked = {row["local_id"]: row["score"] for row in run.result["ranking"]}
-    return ranked.get(person.local_id)
+    return run.matrix, ranked.get(person.local_id)
 
 
 def _open_exit_programme(person: Offender, on: date, destination: str, by: User) -> None:
@@ -287,23 +332,26 @@ IDENTITY_FIELDS = (
 
 
 def _refer_to_receiving_scheme(
-    person: Offender, to_scheme: Scheme, membership: ProgrammeMembership, by: User
+    person: Offender, to_scheme: Scheme, membership: ProgrammeMembership
 ) -> Referral:
     """Tell the receiving scheme, which decides on its own: a referral on its register, for
     its record of the person (found by PNC ID, or created from the identity details only;
     the rest of the history stays with the scheme that held it)."""
-    record = None
-    if person.pnc_id:
-        record = Offender.objects.filter(scheme=to_scheme, pnc_id=person.pnc_id).first()
+    reference = f"{person.scheme.slug}-{person.local_id}"[:50]
+    there = Offender.objects.filter(scheme=to_scheme)
+    record = there.filter(pnc_id=person.pnc_id).first() if person.pnc_id else None
+    record = record or there.filter(local_id=reference).first()
     if record is None:
         record = offender_create(
             scheme=to_scheme, by=None,
-            fields={"local_id": f"{person.scheme.slug}-{person.local_id}"[:50],
+            fields={"local_id": reference,
                     **{name: getattr(person, name) for name in IDENTITY_FIELDS}},
             aliases=list(person.aliases.values_list("name", flat=True)),
         )  # fmt: skip
+    # Not "referred by" the sending coordinator: their My referrals must not show another
+    # scheme's record and its panel's decision.
     return Referral.objects.create(
-        scheme=to_scheme, offender=record, referred_by=by, from_scheme=person.scheme,
+        scheme=to_scheme, offender=record, from_scheme=person.scheme,
         reasons=(
             f"Moved here from the {person.scheme.name} area, where they were a PPO from "
             f"{date_format(membership.start_date)}. Contact that scheme's coordinator for "

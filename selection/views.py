@@ -2,6 +2,7 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,18 +36,23 @@ from selection.forms import (
     ThresholdsForm,
 )
 from selection.letters import letter_context
-from selection.matrix import criterion_in_words, criterion_key, criterion_label
+from selection.matrix import (
+    breakdown_for_reader,
+    criterion_in_words,
+    criterion_key,
+    criterion_label,
+)
 from selection.models import Matrix, ReviewThresholds, ScoringRun
 from selection.sections import latest_responses, snoozed, visible
 from selection.selectors import (
     PANEL_ROLES,
-    latest_run,
     matrix_in_force,
     matrix_versions,
     meeting_for,
     meetings_of,
     people_by_local_id,
     referrals_by,
+    run_for_meeting,
     scheme_for_coordinator,
     scheme_for_panel,
     scheme_for_staff,
@@ -214,14 +220,33 @@ def scoring(request, slug: str):
 
 
 def scoring_run(request, slug: str, pk: int):
-    """A run's ranking: only records the reader may open are listed, each criterion shown
-    where the reader is shown what it counts."""
+    """A run's ranking: only records the reader may open are listed, each criterion (and the
+    total, when any is withheld) shown where the reader is shown what it counts."""
     scheme = scheme_for_panel(user=request.user, slug=slug)
     run = get_object_or_404(
         ScoringRun.objects.select_related("matrix", "run_by"), scheme=scheme, pk=pk
     )
-    rows = _ranked_rows(request, scheme, run.result["ranking"], run.matrix, run.as_at)
-    result = run.result
+    ranking = run.result["ranking"]
+    people = people_by_local_id(
+        user=request.user, scheme=scheme, local_ids=[row["local_id"] for row in ranking]
+    )
+    # What the reader may see is decided as at today, whatever date the run scored: a
+    # consent withdrawn since must not come back through an old date.
+    access = record_access(
+        user=request.user, offenders=list(people.values()), on=timezone.localdate()
+    )
+    log_consultation(request=request, access=access, purpose="page_view")
+    rows = []
+    for row in ranking:
+        person = people.get(row["local_id"])
+        if person is not None:
+            cells, total_shown = breakdown_for_reader(
+                run.matrix.criteria, row["breakdown"], access[person.pk]
+            )
+            rows.append(
+                {"row": row, "person": person, "access": access[person.pk],
+                 "cells": [entry for _, entry in cells], "total_shown": total_shown}
+            )  # fmt: skip
     return render(
         request,
         "selection/scoring_run.html",
@@ -230,38 +255,10 @@ def scoring_run(request, slug: str, pk: int):
             "run": run,
             "rows": rows,
             "criteria": [(criterion_key(c), criterion_label(c)) for c in run.matrix.criteria],
-            "capacity": result["capacity"],
-            "above_threshold": sum(1 for row in result["ranking"] if row["above_threshold"]),
+            "capacity": run.result["capacity"],
+            "above_threshold": sum(1 for row in ranking if row["above_threshold"]),
         },
     )
-
-
-# What each criterion counts, for redaction: a reader not shown the category sees "Withheld".
-CRITERION_CATEGORIES = {
-    "convictions": "offending", "arrests": "offending", "offence_weight": "offending",
-    "intelligence": "intelligence", "class_a_positive": "treatment_clinical",
-    "release_within": "custody", "age_under": "identity", "cjit_caseload": "treatment_engagement",
-}  # fmt: skip
-
-
-def _ranked_rows(request, scheme, ranking, matrix, on):
-    people = people_by_local_id(
-        user=request.user, scheme=scheme, local_ids=[row["local_id"] for row in ranking]
-    )
-    access = record_access(user=request.user, offenders=list(people.values()), on=on)
-    rows = []
-    for row in ranking:
-        person = people.get(row["local_id"])
-        if person is None:
-            continue
-        reader = access[person.pk]
-        cells = []
-        for criterion in matrix.criteria:
-            entry = row["breakdown"].get(criterion_key(criterion), {})
-            category = CRITERION_CATEGORIES.get(criterion["type"])
-            cells.append(entry if category is None or reader.shows(category) else None)
-        rows.append({"row": row, "person": person, "access": reader, "cells": cells})
-    return rows
 
 
 # --- referrals -----------------------------------------------------------------------------
@@ -322,10 +319,14 @@ def referral_queue(request, slug: str):
         .filter(pk__in=[r.offender_id for r in referrals])
         .values_list("pk", flat=True)
     )
+    referrals = [r for r in referrals if r.offender_id in visible_ids]
+    access = record_access(
+        user=request.user, offenders=[r.offender for r in referrals], on=timezone.localdate()
+    )
+    for referral in referrals:
+        referral.reader = access[referral.offender_id]
     return render(
-        request,
-        "selection/referral_queue.html",
-        {"scheme": scheme, "referrals": [r for r in referrals if r.offender_id in visible_ids]},
+        request, "selection/referral_queue.html", {"scheme": scheme, "referrals": referrals}
     )
 
 
@@ -335,7 +336,7 @@ def referral_queue(request, slug: str):
 def panels(request, slug: str):
     scheme = scheme_for_panel(user=request.user, slug=slug)
     is_coordinator = coordinates_scheme(user=request.user, scheme=scheme)
-    agencies = Agency.objects.filter(scheme__in=[scheme.pk, None]).order_by("name")
+    agencies = Agency.objects.filter(Q(scheme=scheme) | Q(scheme__isnull=True)).order_by("name")
     form = PanelMeetingForm(posted(request), agencies=agencies) if is_coordinator else None
     if request.method == "POST":
         if form is None:
@@ -377,7 +378,7 @@ def panel_detail(request, pk: int):
     visible_people = offenders_visible_to(user=request.user).filter(scheme=scheme)
     visible_ids = set(visible_people.values_list("pk", flat=True))
     referrals = [r for r in waiting_referrals(scheme=scheme) if r.offender_id in visible_ids]
-    run = latest_run(scheme=scheme)
+    run = run_for_meeting(meeting=meeting)
     candidates = []
     if run:
         wanted = [r for r in run.result["ranking"] if not r["on_ppo_list"] and r["above_threshold"]]
@@ -398,9 +399,16 @@ def panel_detail(request, pk: int):
         *people.values(), *(r.offender for r in referrals), *(c["person"] for c in candidates),
         *(d.offender for d in decisions),
     ]  # fmt: skip
-    access = record_access(user=request.user, offenders=listed, on=on)
+    # What the reader may see is decided as at today, even for a past meeting.
+    access = record_access(user=request.user, offenders=listed, on=timezone.localdate())
+    log_consultation(request=request, access=access, purpose="page_view")
     for person in listed:
         person.label = _label(person, access[person.pk])
+        person.reader = access[person.pk]
+    for candidate in candidates:
+        _, candidate["total_shown"] = breakdown_for_reader(
+            run.matrix.criteria, candidate["row"]["breakdown"], candidate["person"].reader
+        )
     responses = latest_responses(list(people))
     flagged: dict[int, list] = {}
     for flag in flags:
@@ -456,13 +464,16 @@ def decision_create(request, pk: int, offender_pk: int):
             messages.success(request, "Decision recorded.")
             return redirect("panel-detail", pk=meeting.pk)
     on = min(meeting.held_on, timezone.localdate())
-    access = record_access(user=request.user, offenders=[offender], on=on)[offender.pk]
+    access = record_access(user=request.user, offenders=[offender], on=timezone.localdate())
+    access = access[offender.pk]
     log_consultation(request=request, access={offender.pk: access}, purpose="page_view")
-    run = latest_run(scheme=scheme)
-    ranked = (
-        next((r for r in run.result["ranking"] if r["local_id"] == offender.local_id), None)
-        if run
-        else None
+    run = run_for_meeting(meeting=meeting)
+    ranking = run.result["ranking"] if run else []
+    ranked = next((r for r in ranking if r["local_id"] == offender.local_id), None)
+    breakdown, total_shown = (
+        breakdown_for_reader(run.matrix.criteria, ranked["breakdown"], access)
+        if ranked
+        else ([], False)
     )
     matrix = matrix_in_force(scheme=scheme)
     manual = [c for c in (matrix.criteria if matrix else []) if c["type"] == "manual"]
@@ -472,22 +483,11 @@ def decision_create(request, pk: int, offender_pk: int):
         "selection/decision_form.html",
         {
             "meeting": meeting, "offender": offender, "access": access, "form": form,
-            "referral": referral, "run": run, "ranked": ranked,
-            "breakdown": _breakdown_rows(run, ranked, access) if ranked else [],
-            "flags": [f for f in flags if visible(f, access)],
-            "manual": manual, "score_form": ManualScoreForm(),
+            "referral": referral, "run": run, "ranked": ranked, "breakdown": breakdown,
+            "total_shown": total_shown, "flags": [f for f in flags if visible(f, access)],
+            "manual": manual,
         },
     )  # fmt: skip
-
-
-def _breakdown_rows(run, ranked, access):
-    rows = []
-    for criterion in run.matrix.criteria:
-        entry = ranked["breakdown"].get(criterion_key(criterion), {})
-        category = CRITERION_CATEGORIES.get(criterion["type"])
-        shown = category is None or access.shows(category)
-        rows.append((criterion_label(criterion), entry if shown else None))
-    return rows
 
 
 @require_POST
@@ -560,7 +560,7 @@ def letter(request, pk: int, kind: str):
         raise Http404
     today = timezone.localdate()
     access = record_access(user=request.user, offenders=[offender], on=today)
-    context = letter_context(offender=offender, kind=kind)
+    context = letter_context(offender=offender, kind=kind, access=access[offender.pk])
     if context is None:
         raise Http404
     log_consultation(request=request, access=access, purpose="export")

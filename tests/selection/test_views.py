@@ -307,7 +307,9 @@ def test_letters_explain_the_persons_own_criteria(
     text = _pdf_text(get(client, police_om, url))
     assert "Dear Dean Smith" in text
     assert f"You were arrested 3 times in the 12 months up to {TODAY.day} {TODAY:%B %Y}." in text
-    assert "You tested positive for heroin or crack cocaine once" in text
+    # The police are not shown clinical detail: the letter they print only says it exists.
+    assert "heroin" not in text
+    assert "The panel also took into account information other agencies hold." in text
     assert "You were convicted" not in text  # no convictions: not a reason
     assert "priority help to change" in text
     assert "no arrest" not in text.lower() or "6 months in a row" in text
@@ -394,12 +396,56 @@ def test_selection_pages_cost_the_same_queries_however_many_people(
                 offender=person, kind=EventKind.CONVICTION, reference=str(day),
                 date=TODAY - timedelta(days=day + 1), offence_category="robbery",
             )  # fmt: skip
-        ProgrammeMembershipFactory(offender=person, start_date=TODAY - timedelta(days=900 + number))
         referral_create(offender=person, agency=agency, reasons="Why", evidence="", by=coordinator)
+        ProgrammeMembershipFactory(offender=person, start_date=TODAY - timedelta(days=900 + number))
     run = scoring_run_create(scheme=scheme, matrix=matrix, on=TODAY, by=coordinator)
     client.force_login(coordinator)
     # The same count for 2 or 12 people: the budgets hold whatever the pool's size.
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):  # with the access log entry
         assert client.get(reverse("scoring-run", args=[scheme.slug, run.pk])).status_code == 200
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(19):
         assert client.get(reverse("panel-detail", args=[meeting.pk])).status_code == 200
+
+
+def test_a_cjit_worker_shown_clinical_detail_prints_it_in_the_letter(
+    client, scheme, matrix, dean, coordinator, cjit_worker, meeting
+):
+    from sharing.models import ConsentKind
+    from sharing.services import consent_record
+
+    offender_access_grant(offenders=[dean], agency=cjit_worker.memberships.get().agency, by=None)
+    consent_record(
+        offender=dean, kind=ConsentKind.GIVEN, agency_types=["cjit"], agencies=[],
+        categories=["treatment_clinical", "offending", "custody"], effective_date=TODAY,
+        review_date=None, by=coordinator,
+    )  # fmt: skip
+    decision_record(meeting=meeting, offender=dean, kind="select", rationale="Agreed",
+                    by=coordinator, strand="rehabilitate_resettle")  # fmt: skip
+    text = _pdf_text(get(client, cjit_worker, reverse("letter", args=[dean.pk, "induction"])))
+    assert "You tested positive for heroin or crack cocaine once" in text
+    assert "You were arrested 3 times" in text
+    assert "information other agencies hold" not in text
+
+
+def test_what_a_reader_may_see_is_decided_today_even_for_an_old_run(
+    client, scheme, matrix, dean, coordinator, police_om
+):
+    from selection.services import scoring_run_create
+    from sharing.models import ConsentKind
+    from sharing.services import consent_record
+
+    long_ago = TODAY - timedelta(days=100)
+    for kind, day in ((ConsentKind.GIVEN, long_ago), (ConsentKind.WITHDRAWN, TODAY)):
+        consent_record(
+            offender=dean, kind=kind, agency_types=["local_authority"], agencies=[],
+            categories=["treatment_clinical"], effective_date=day, review_date=None,
+            by=police_om,
+        )  # fmt: skip
+    old = scoring_run_create(scheme=scheme, matrix=matrix, on=TODAY - timedelta(days=1), by=None)
+    page = get(client, coordinator, reverse("scoring-run", args=[scheme.slug, old.pk]))
+    row = page.context["rows"][0]
+    keys = [criterion["type"] for criterion in matrix.criteria]
+    assert dict(zip(keys, row["cells"], strict=True))["class_a_positive"] is None
+    # ... and the total, which would give the withheld points away, is withheld too.
+    assert row["total_shown"] is False
+    assert ">3<" not in page.content.decode().split('data-testid="ranking"')[1].split("</tr>")[1]
