@@ -257,3 +257,86 @@ def test_two_decisions_at_once_one_wins_and_the_other_is_told(
     assert ProgrammeMembership.objects.filter(offender=candidate).count() == 1
     assert Offender.objects.filter(pk=candidate.pk).exists()
     assert Programme.PPO in ProgrammeMembership.objects.values_list("programme", flat=True)
+
+
+def test_long_custody_removal_needs_a_long_sentence_and_an_assessment_during_it(
+    meeting, listed, coordinator
+):
+    def remove():
+        return decision_record(
+            meeting=meeting, offender=listed, kind="deselect", rationale="Custody",
+            by=coordinator, exit_reason="long_custody", exit_destination="none",
+        )  # fmt: skip
+
+    EventFactory(offender=listed, kind=EventKind.RISK_ASSESSMENT, date=date(2018, 1, 1),
+                 outcome="low")  # fmt: skip
+    # Release expected exactly two years after the panel: not more than two years away.
+    EventFactory(offender=listed, kind=EventKind.CUSTODY_START, date=date(2026, 3, 1),
+                 expected_release=date(2028, 11, 2))  # fmt: skip
+    with pytest.raises(ValidationError, match="not after 2 November 2028"):
+        remove()
+    later = EventFactory(offender=listed, kind=EventKind.CUSTODY_START, date=date(2026, 4, 1),
+                         reference="2", expected_release=date(2031, 1, 1))  # fmt: skip
+    with pytest.raises(ValidationError, match="needs one made during this sentence"):
+        remove()  # the 2018 assessment is older than this sentence
+    EventFactory(offender=listed, kind=EventKind.RISK_ASSESSMENT, date=later.date,
+                 outcome="low", reference="2")  # fmt: skip
+    assert remove().exit_reason == "long_custody"
+
+
+def test_fields_that_do_not_belong_to_the_decision_are_not_kept(meeting, candidate, coordinator):
+    decision = decision_record(
+        meeting=meeting, offender=candidate, kind="reject", rationale="Below threshold",
+        by=coordinator, strand="catch_convict", exit_reason="moved_area",
+        exit_destination="iom", to_scheme=candidate.scheme,
+    )  # fmt: skip
+    assert (decision.strand, decision.exit_reason, decision.exit_destination,
+            decision.to_scheme) == ("", "", "", None)  # fmt: skip
+
+
+def test_a_second_move_to_the_same_scheme_finds_the_record_made_the_first_time(
+    meeting, coordinator, scheme
+):
+    person = OffenderFactory(scheme=scheme, local_id="M-2", pnc_id="")
+    receiving = SchemeFactory(slug="leeds", name="Leeds PPO scheme")
+    MembershipFactory(agency=AgencyFactory(scheme=receiving, type="local_authority"),
+                      role="coordinator")  # fmt: skip
+    for start in (date(2024, 1, 1), date(2026, 1, 1)):
+        ProgrammeMembershipFactory(offender=person, start_date=start)
+        decision_record(
+            meeting=meeting if start.year == 2026 else PanelMeeting.objects.create(
+                scheme=scheme, held_on=date(2025, 1, 1)),
+            offender=person, kind="deselect", rationale="Moved", by=coordinator,
+            exit_reason="moved_area", exit_destination="none", to_scheme=receiving,
+        )  # fmt: skip
+    records = Offender.objects.filter(scheme=receiving)
+    assert [r.local_id for r in records] == [f"{scheme.slug}-M-2"]
+    referrals = Referral.objects.filter(scheme=receiving)
+    assert referrals.count() == 2
+    assert {r.referred_by for r in referrals} == {None}
+
+
+def test_a_referral_waits_once_and_not_for_someone_on_the_list(candidate, listed, police_om):
+    agency = police_om.memberships.get().agency
+    referral_create(offender=candidate, agency=agency, reasons="Why", evidence="", by=police_om)
+    with pytest.raises(ValidationError, match="already been referred"):
+        referral_create(offender=candidate, agency=agency, reasons="Again", evidence="",
+                        by=police_om)  # fmt: skip
+    with pytest.raises(ValidationError, match="already on the PPO list"):
+        referral_create(offender=listed, agency=agency, reasons="Why", evidence="", by=police_om)
+    assert Referral.objects.count() == 1
+
+
+def test_a_decision_keeps_the_run_the_panel_worked_from(meeting, candidate, coordinator):
+    from selection.services import scoring_run_create
+
+    first = matrix_save(scheme=candidate.scheme, document=STOCKTON, by=coordinator)
+    EventFactory(offender=candidate, kind=EventKind.ARREST, date=HELD - timedelta(days=3))
+    scoring_run_create(scheme=candidate.scheme, matrix=first, on=HELD, by=coordinator)
+    matrix_save(scheme=candidate.scheme, document={**STOCKTON, "threshold": 5}, by=coordinator)
+    # A run as at a later date is not the one this panel saw.
+    scoring_run_create(scheme=candidate.scheme, matrix=first, on=HELD + timedelta(days=1),
+                       by=coordinator)  # fmt: skip
+    decision = decision_record(meeting=meeting, offender=candidate, kind="reject",
+                               rationale="Low score", by=coordinator)  # fmt: skip
+    assert (decision.matrix, decision.score) == (first, 1)

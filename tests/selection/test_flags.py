@@ -169,3 +169,17 @@ def test_flags_for_a_scheme_are_one_query(scheme, django_assert_num_queries):
     with django_assert_num_queries(2):  # the thresholds, then everyone's dates
         flags = review_flags(scheme=scheme, on=date(2026, 6, 1))
     assert len(flags) == 60
+
+
+def test_a_remand_ended_the_day_it_began_was_never_custody(scheme, ppo):
+    day = date(2026, 3, 3)
+    EventFactory(offender=ppo, kind=EventKind.REMAND_START, date=day)
+    EventFactory(offender=ppo, kind=EventKind.REMAND_END, date=day)
+    assert fires(scheme, "no_offending_6m", date(2026, 6, 1)) == [True]
+
+
+def test_a_remand_overnight_is_custody_in_the_window(scheme, ppo):
+    day = date(2026, 3, 3)
+    EventFactory(offender=ppo, kind=EventKind.REMAND_START, date=day)
+    EventFactory(offender=ppo, kind=EventKind.REMAND_END, date=day + DAY)
+    assert fires(scheme, "no_offending_6m", date(2026, 6, 1)) == [False]

@@ -127,3 +127,31 @@ def test_criteria_in_plain_english():
     assert words[8] == (
         "up to 10 points the panel gives for impact on the community, with the evidence recorded"
     )
+
+
+def test_types_and_keys_that_are_not_plain_text_are_reported_not_crashed_on():
+    document = {**STOCKTON, "criteria": [
+        {"type": []},
+        {"type": "manual", "key": "café", "label": "Impact", "max": 3},
+    ]}  # fmt: skip
+    assert matrix_problems(document) == [
+        "criteria 1: unknown type [] (known types: convictions, arrests, intelligence, "
+        "class_a_positive, offence_weight, release_within, age_under, cjit_caseload, manual).",
+        "criteria 2 (manual): key must be a short code of letters a-z, digits and _ (at most 40).",
+    ]
+
+
+def test_the_editor_keeps_every_assessment_and_zero_weights():
+    from selection.forms import MatrixForm
+
+    document = {**STOCKTON, "criteria": [
+        {"type": "offence_weight", "window_months": 12,
+         "weights": {"robbery": 6, "theft_shop": 0}, "cap": 30},
+        *({"type": "manual", "key": f"k{n}", "label": f"Assessment {n}", "max": n}
+          for n in range(4)),
+    ]}  # fmt: skip
+    initial = MatrixForm.initial_from(document)
+    data = {key: "on" if value is True else value for key, value in initial.items()}
+    form = MatrixForm(data, initial=initial)
+    assert form.is_valid(), form.errors
+    assert form.document() == document
