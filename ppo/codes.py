@@ -160,3 +160,52 @@ class Status(models.TextChoices):
     IN_COURT_PROCESS = "in_court_process", "Going through the courts"
     COMMUNITY_STATUTORY = "community_statutory", "In the community, under supervision"
     COMMUNITY_NON_STATUTORY = "community_non_statutory", "In the community, no supervision"
+
+
+# --- managing a PPO (the cases app) --------------------------------------------------------
+# Declared here, with the register's other codes, so the sharing rules (sharing/categories.py)
+# can say which category each belongs to without importing the cases app.
+
+
+class Need(models.TextChoices):
+    """Needs assessed at each case conference (OASys-style, Wakefield §8.2)."""
+
+    ACCOMMODATION = "accommodation", "Accommodation"
+    ETE = "ete", "Education, training and employment"
+    FINANCE = "finance", "Finance"
+    RELATIONSHIPS = "relationships", "Relationships"
+    LIFESTYLE = "lifestyle", "Lifestyle and associates"
+    DRUGS = "drugs", "Drug misuse"
+    ALCOHOL = "alcohol", "Alcohol misuse"
+    EMOTIONAL = "emotional", "Emotional well-being"
+    THINKING = "thinking", "Thinking and behaviour"
+    ATTITUDES = "attitudes", "Attitudes"
+    PHYSICAL_HEALTH = "physical_health", "Physical health"
+    MENTAL_HEALTH = "mental_health", "Mental health"
+    CHILDREN = "children", "Children and families"
+
+
+class NeedLevel(models.TextChoices):
+    NONE = "none", "No need"
+    SOME = "some", "Some need"
+    SIGNIFICANT = "significant", "Significant need"
+
+
+class Pathway(models.TextChoices):
+    """The resettlement pathways an action plan is organised by."""
+
+    ACCOMMODATION = "accommodation", "Accommodation"
+    ETE = "ete", "Education, training and employment"
+    HEALTH = "health", "Health"
+    DRUGS = "drugs", "Drugs"
+    ALCOHOL = "alcohol", "Alcohol"
+    FINANCE = "finance", "Finance, benefit and debt"
+    CHILDREN = "children", "Children and families"
+    ATTITUDES = "attitudes", "Attitudes, thinking and behaviour"
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    NOT_DONE = "not_done", "Not done"

@@ -8,7 +8,10 @@ those rows, so the thresholds read plainly next to formats.md.
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
+from typing import Protocol
 
+from django.conf import settings
 from django.db.models import (
     BooleanField,
     Exists,
@@ -19,6 +22,7 @@ from django.db.models import (
     Subquery,
 )
 from django.utils.formats import date_format
+from django.utils.module_loading import import_string
 
 from ppo.codes import EventKind, ExitReason, Programme
 from ppo.dates import add_months, months_before
@@ -36,7 +40,7 @@ class FlagRule:
     categories: frozenset[str]
 
 
-RULES = {
+BUILT_IN = {
     rule.code: rule
     for rule in [
         FlagRule("no_offending_6m", "Stopped offending?",
@@ -52,6 +56,31 @@ RULES = {
 }  # fmt: skip
 
 
+class FlagExtension(Protocol):
+    """Flags an app above selection adds (settings.REVIEW_FLAG_EXTENSIONS): the rules, the
+    columns its rules read (correlated on the outer person), and which rules fire for a row.
+    `review_date`, if set, names a column holding a date that counts as a case review for
+    quarterly_review_due."""
+
+    rules: list[FlagRule]
+    review_date: str
+
+    def context(self, scheme: Scheme): ...
+    def annotations(self, on: date) -> dict: ...
+    def fired(self, row: dict, on: date, thresholds, context) -> list[tuple[str, str]]: ...
+
+
+@cache
+def extensions() -> list[FlagExtension]:
+    return [import_string(path) for path in settings.REVIEW_FLAG_EXTENSIONS]
+
+
+@cache
+def flag_rules() -> dict[str, FlagRule]:
+    """Every rule by code: selection's own and those of the extensions."""
+    return BUILT_IN | {rule.code: rule for ext in extensions() for rule in ext.rules}
+
+
 @dataclass(frozen=True)
 class Flag:
     offender_id: int
@@ -61,7 +90,7 @@ class Flag:
 
     @property
     def label(self) -> str:
-        return RULES[self.code].label
+        return flag_rules()[self.code].label
 
     def as_json(self) -> dict:
         return {"local_id": self.local_id, "code": self.code, "reason": self.reason}
@@ -99,7 +128,8 @@ def _custody_begun(start: EventKind, end: EventKind, after: date, on: date) -> Q
 
 
 def _people(people: QuerySet[Offender], on: date, rules: ReviewThresholds) -> QuerySet:
-    """Each person with the dates the rules read, as at `on`."""
+    """Each person with the dates the rules read (the extensions' too), as at `on`."""
+    extra = {name: column for ext in extensions() for name, column in ext.annotations(on).items()}
     mine = {"offender_id": OuterRef("pk")}
     ppo_now = on_programme(Programme.PPO, on).order_by("-start_date")
     quiet_from = months_before(on, rules.no_offending_months)
@@ -136,7 +166,9 @@ def _people(people: QuerySet[Offender], on: date, rules: ReviewThresholds) -> Qu
         last_ppo_end=Subquery(last_ppo.values("end_date")[:1]),
         last_ppo_exit=Subquery(last_ppo.values("exit_reason")[:1]),
         last_moved=_latest(Event.objects.filter(**mine, kind=EventKind.MOVED_AREA, date__lte=on)),
+        **extra,
     ).values(
+        *extra,
         "pk", "local_id", "listed_since", "last_quiet_breaker", "custody_in_window",
         "last_review", "last_two_year_review", "in_sentenced_custody", "on_remand",
         "expected_release", "last_ppo_end", "last_ppo_exit", "last_moved",
@@ -173,7 +205,13 @@ def _flags_of(row: dict, on: date, rules: ReviewThresholds) -> list[tuple[str, s
             )))  # fmt: skip
         quarter = rules.quarterly_review_months
         quarter_from = months_before(on, quarter)
-        last_review = row["last_review"]
+        # A panel decision is a case review, and so is anything an extension says is one
+        # (a case conference held).
+        reviews = [
+            row["last_review"],
+            *(row[ext.review_date] for ext in extensions() if ext.review_date),
+        ]
+        last_review = max((day for day in reviews if day), default=None)
         if since < quarter_from and not (last_review and last_review > quarter_from):
             last = f"the last was on {_day(last_review)}" if last_review else "none yet"
             fired.append(("quarterly_review_due", (
@@ -217,9 +255,11 @@ def review_flags(
     local_id then code, in one query."""
     rules = thresholds_for(scheme)
     people = Offender.objects.filter(scheme=scheme) if people is None else people
-    flags = [
-        Flag(row["pk"], row["local_id"], code, reason)
-        for row in _people(people, on, rules)
-        for code, reason in _flags_of(row, on, rules)
-    ]
+    contexts = [(ext, ext.context(scheme)) for ext in extensions()]
+    flags = []
+    for row in _people(people, on, rules):
+        fired = _flags_of(row, on, rules)
+        for ext, context in contexts:
+            fired += ext.fired(row, on, rules, context)
+        flags += [Flag(row["pk"], row["local_id"], code, reason) for code, reason in fired]
     return sorted(flags, key=lambda flag: (flag.local_id, flag.code))

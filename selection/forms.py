@@ -4,14 +4,13 @@ from django.utils.text import slugify
 from ppo import govuk
 from ppo.codes import ExitDestination, ExitReason, OffenceCategory, Strand
 from ppo.models import Agency, Scheme
-from selection.flags import RULES
 from selection.matrix import CATALOGUE
 from selection.models import DecisionKind, FlagResponse, ReviewThresholds
 
 
 class FlagResponseForm(forms.Form):
-    code = forms.ChoiceField(choices=[(code, rule.label) for code, rule in RULES.items()],
-                             widget=forms.HiddenInput)  # fmt: skip
+    # Checked against the flag rules by flag_respond.
+    code = forms.CharField(widget=forms.HiddenInput, max_length=30)
     kind = forms.ChoiceField(
         label="What do you want to do?", choices=FlagResponse.Kind.choices, widget=govuk.Radios,
         error_messages={"required": "Choose acknowledge or snooze"},

@@ -10,13 +10,13 @@ from ppo.codes import Programme
 from ppo.context_processors import request_memberships
 from ppo.models import Offender, Role
 from ppo.selectors import can_edit_offender
-from selection.flags import RULES, Flag, review_flags
+from selection.flags import Flag, flag_rules, review_flags
 from selection.matrix import breakdown_for_reader
 from selection.models import Decision, DecisionKind, FlagResponse, Referral
 
 
 def visible(flag: Flag, access) -> bool:
-    return all(access.shows(category) for category in RULES[flag.code].categories)
+    return all(access.shows(category) for category in flag_rules()[flag.code].categories)
 
 
 def latest_responses(offender_ids: list[int]) -> dict[tuple[int, str], FlagResponse]:

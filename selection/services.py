@@ -14,7 +14,7 @@ from ppo.dates import add_months
 from ppo.models import Agency, AgencyType, Event, Offender, ProgrammeMembership, Scheme, User
 from ppo.services import offender_create, programme_membership_close, programme_membership_record
 from ppo.status import period_open
-from selection.flags import RULES, thresholds_for
+from selection.flags import flag_rules, thresholds_for
 from selection.matrix import matrix_problems
 from selection.models import (
     Decision,
@@ -365,7 +365,7 @@ def flag_respond(
 ) -> FlagResponse:
     """Acknowledge a review flag, or snooze it until a date, with the reason (audited)."""
     errors: dict[str, list[str]] = {}
-    if code not in RULES:
+    if code not in flag_rules():
         errors["code"] = ["Unknown review flag"]
     if kind not in FlagResponse.Kind.values:
         errors["kind"] = ["Choose acknowledge or snooze"]

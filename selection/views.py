@@ -23,7 +23,7 @@ from ppo.selectors import (
     offenders_visible_to,
 )
 from ppo.status import memberships_open_on
-from selection.flags import RULES, review_flags, thresholds_for
+from selection.flags import flag_rules, review_flags, thresholds_for
 from selection.forms import (
     DecisionForm,
     FlagResponseForm,
@@ -545,7 +545,7 @@ def flag_response(request, pk: int):
             for problem in error.messages:
                 messages.error(request, problem)
         else:
-            label = RULES[data["code"]].label
+            label = flag_rules()[data["code"]].label
             messages.success(request, f"{label}: {form.cleaned_data['kind']}.")
     else:
         for problems in form.errors.values():

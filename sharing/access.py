@@ -17,7 +17,15 @@ from django.db.models.functions import JSONObject, TruncDate
 
 from ppo.models import REGISTER_ROLES, Offender, OffenderGroupObjectPermission, User
 from ppo.models.register import VIEW_OFFENDER
-from sharing.categories import EVENT_CATEGORIES, OFFENDER_FIELD_CATEGORIES, Category, default_rules
+from sharing.categories import (
+    CASE_RECORD_CATEGORY,
+    EVENT_CATEGORIES,
+    NEED_CATEGORIES,
+    OFFENDER_FIELD_CATEGORIES,
+    PATHWAY_CATEGORIES,
+    Category,
+    default_rules,
+)
 from sharing.models import ConsentEntry, ConsentKind, Disclosure, Protocol, ProtocolRule
 
 WITHHELD = "Withheld - not shared with your agency"
@@ -38,6 +46,17 @@ class RecordAccess:
 
     def shows_event(self, kind: str) -> bool:
         return EVENT_CATEGORIES[kind] in self.categories
+
+    def shows_need(self, need: str) -> bool:
+        return NEED_CATEGORIES[need] in self.categories
+
+    def shows_pathway(self, pathway: str) -> bool:
+        return PATHWAY_CATEGORIES[pathway] in self.categories
+
+    @property
+    def shows_case_record(self) -> bool:
+        """Minutes, the person's comments, appointments, contact and the exit plan."""
+        return CASE_RECORD_CATEGORY in self.categories
 
     @property
     def shows_all_personal_fields(self) -> bool:

@@ -4,7 +4,7 @@ category covers; nothing else decides it."""
 
 from django.db import models
 
-from ppo.codes import EventKind
+from ppo.codes import EventKind, Need, Pathway
 from ppo.models import AgencyType
 
 
@@ -42,6 +42,39 @@ EVENT_CATEGORIES: dict[str, Category] = {
     EventKind.MOVED_AREA: Category.ACCOMMODATION,
     EventKind.RISK_ASSESSMENT: Category.RISK,
 }
+
+# Case management (the cases app): each need, and each pathway of the action plan (with its
+# actions and partner referrals), belongs to one category. Drug misuse as a need is clinical
+# information; drug actions (attend, engage) are engagement. Lifestyle and associates is
+# about offending; thinking, behaviour and attitudes about risk.
+NEED_CATEGORIES: dict[str, Category] = {
+    Need.ACCOMMODATION: Category.ACCOMMODATION,
+    Need.ETE: Category.ETE,
+    Need.FINANCE: Category.FINANCE,
+    Need.RELATIONSHIPS: Category.FAMILY,
+    Need.LIFESTYLE: Category.OFFENDING,
+    Need.DRUGS: Category.TREATMENT_CLINICAL,
+    Need.ALCOHOL: Category.HEALTH,
+    Need.EMOTIONAL: Category.HEALTH,
+    Need.THINKING: Category.RISK,
+    Need.ATTITUDES: Category.RISK,
+    Need.PHYSICAL_HEALTH: Category.HEALTH,
+    Need.MENTAL_HEALTH: Category.HEALTH,
+    Need.CHILDREN: Category.FAMILY,
+}
+PATHWAY_CATEGORIES: dict[str, Category] = {
+    Pathway.ACCOMMODATION: Category.ACCOMMODATION,
+    Pathway.ETE: Category.ETE,
+    Pathway.HEALTH: Category.HEALTH,
+    Pathway.DRUGS: Category.TREATMENT_ENGAGEMENT,
+    Pathway.ALCOHOL: Category.HEALTH,
+    Pathway.FINANCE: Category.FINANCE,
+    Pathway.CHILDREN: Category.FAMILY,
+    Pathway.ATTITUDES: Category.RISK,
+}
+# Conference minutes, the offender's comments, appointments, contact and enforcement, and
+# the exit plan: how the person is being supervised.
+CASE_RECORD_CATEGORY = Category.SUPERVISION
 
 # The person's details on the offender page and in the API, by field.
 OFFENDER_FIELD_CATEGORIES: dict[str, Category] = {

@@ -204,6 +204,8 @@ ACCESS_LOG_WRITER = "sharing.services.access_log_record"
 # What higher apps add to the register's pages (ppo/extensions.py).
 RECORD_SECTIONS = ["selection.sections.record_section"]
 REGISTER_FLAGS = ["selection.sections.register_flags"]
+# Review flags that apps above selection add (selection/flags.py FlagExtension).
+REVIEW_FLAG_EXTENSIONS = ["cases.flags.CONFERENCES"]
 
 # Only local and test settings may load synthetic demo people (seed_demo refuses otherwise).
 DEMO_DATA_ALLOWED = False

@@ -92,9 +92,9 @@ def test_register_query_count_does_not_grow_with_rows(
         person = _person(scheme, police_om, local_id=f"S-{number}", pnc_id="")
         ProgrammeMembershipFactory(offender=person, start_date=date(2025, 1, 1))
     client.force_login(police_om)
-    # 11 for the register, 2 for effective access, 3 for review flags (the scheme's
-    # thresholds, everyone's flags, responses to them).
-    with django_assert_max_num_queries(16):
+    # 11 for the register, 2 for effective access, 4 for review flags (the scheme's
+    # thresholds and case settings, everyone's flags, responses to them).
+    with django_assert_max_num_queries(17):
         response = client.get(reverse("offender-list"))
     assert len(response.context["page"]) == 30
 
@@ -105,9 +105,10 @@ def test_offender_page_shows_the_timeline_within_a_query_budget(
     for day in range(60):
         EventFactory(offender=dean, kind=EventKind.ARREST, date=date(2025, 1, 1) + timedelta(day))
     client.force_login(police_om)
-    # 10 for the page, 2 for effective access, 1 to write the access log, 6 for what
-    # selection adds (thresholds, flags, responses, edit right, decisions, referral).
-    with django_assert_max_num_queries(19):
+    # 10 for the page, 2 for effective access, 1 to write the access log, 7 for what
+    # selection adds (thresholds, case settings, flags, responses, edit right, decisions,
+    # referral).
+    with django_assert_max_num_queries(20):
         response = client.get(reverse("offender-detail", args=[dean.pk]))
     content = response.content.decode()
     assert content.count('class="moj-timeline__item"') == 60

@@ -150,9 +150,10 @@ def test_review_flags_command(scheme, ppo, capsys):
                  "--format", "json")  # fmt: skip
     flags = json.loads(capsys.readouterr().out)
     assert [(f["local_id"], f["code"]) for f in flags] == [
-        ("S-1", "no_offending_6m"), ("S-1", "quarterly_review_due"), ("S-1", "two_year_review"),
+        ("S-1", "conference_overdue"), ("S-1", "no_offending_6m"),
+        ("S-1", "quarterly_review_due"), ("S-1", "two_year_review"),
     ]  # fmt: skip
-    assert flags[2]["reason"].startswith("On the list since 15 January 2024")
+    assert flags[3]["reason"].startswith("On the list since 15 January 2024")
     with pytest.raises(CommandError, match="not a date"):
         call_command("review_flags", "--scheme", scheme.slug, "--as-at", "1 June")
     with pytest.raises(CommandError, match="Unknown scheme"):
@@ -166,9 +167,10 @@ def test_flags_for_a_scheme_are_one_query(scheme, django_assert_num_queries):
         EventFactory(offender=person, kind=EventKind.ARREST, date=date(2025, 1, number + 1))
     ReviewThresholds.objects.create(scheme=scheme)
     scheme.refresh_from_db()
-    with django_assert_num_queries(2):  # the thresholds, then everyone's dates
+    # The thresholds, the case settings (cases' extension), then everyone's dates.
+    with django_assert_num_queries(3):
         flags = review_flags(scheme=scheme, on=date(2026, 6, 1))
-    assert len(flags) == 60
+    assert len(flags) == 80
 
 
 def test_a_remand_ended_the_day_it_began_was_never_custody(scheme, ppo):

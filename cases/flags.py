@@ -1,0 +1,59 @@
+"""The review flag case management adds (conference_overdue), and case conferences held as
+case reviews for selection's quarterly_review_due: a selection.flags.FlagExtension."""
+
+from datetime import date
+
+from django.db.models import OuterRef, Subquery
+from django.utils.formats import date_format
+
+from cases.models import Conference
+from cases.selectors import case_settings_for
+from ppo.dates import add_months, months_before
+from selection.flags import FlagRule
+
+
+class ConferenceFlags:
+    rules = [FlagRule("conference_overdue", "Case conference overdue", frozenset())]
+    review_date = "last_conference"
+
+    def context(self, scheme):
+        return case_settings_for(scheme)
+
+    def annotations(self, on: date) -> dict:
+        held = Conference.objects.filter(
+            offender_id=OuterRef("pk"), kind=Conference.Kind.CONFERENCE, held_on__lte=on
+        ).order_by("-held_on")
+        booked = Conference.objects.filter(
+            offender_id=OuterRef("pk"), kind=Conference.Kind.CONFERENCE, held_on__isnull=True,
+            scheduled_for__gte=on,
+        ).order_by("scheduled_for")  # fmt: skip
+        return {
+            "last_conference": Subquery(held.values("held_on")[:1]),
+            "next_conference": Subquery(booked.values("scheduled_for")[:1]),
+        }
+
+    def fired(self, row: dict, on: date, thresholds, settings) -> list[tuple[str, str]]:
+        """Overdue: on the list more than the scheme's interval, and no case conference held
+        within it; not while the person serves a sentence long enough to be considered for
+        removal (they have no community plan to review)."""
+        since = row["listed_since"]
+        if since is None:
+            return []
+        release = row["expected_release"] if row["in_sentenced_custody"] else None
+        if release and release > add_months(on, thresholds.long_custody_months):
+            return []
+        months = settings.conference_months
+        window_from = months_before(on, months)
+        last = row["last_conference"]
+        if since >= window_from or (last and last > window_from):
+            return []
+        held = f"the last was on {date_format(last, 'j F Y')}" if last else "none held yet"
+        booked = row["next_conference"]
+        next_one = f" One is booked for {date_format(booked, 'j F Y')}." if booked else " Book one."
+        return [(
+            "conference_overdue",
+            f"No case conference for {months} months ({held}).{next_one}",
+        )]  # fmt: skip
+
+
+CONFERENCES = ConferenceFlags()
