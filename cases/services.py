@@ -46,10 +46,14 @@ def conference_record(
     minutes: str,
     needs: dict[str, tuple[str, str]],
     by: User,
+    assessable: list[str] | None = None,
 ) -> Conference:
     """Record what happened at a conference: when, who came (by agency), whether the person
     attended the final part and what they said, the minutes, and (at a case conference) a
-    level for every need. A save started from an older version is refused."""
+    level for every need the recorder may assess (`assessable`, default all: a recorder not
+    shown clinical detail cannot assess drug misuse; another agency records it, and what
+    they recorded is kept). A save started from an older version is refused."""
+    assessable = list(Need.values) if assessable is None else assessable
     errors: dict[str, list[str]] = {}
     if held_on is None:
         errors["held_on"] = ["Enter the date the meeting was held"]
@@ -61,13 +65,13 @@ def conference_record(
     scheme_id = conference.offender.scheme_id
     if any(agency.scheme_id not in (None, scheme_id) for agency, _ in named):
         errors["attendees"] = ["Attendees must come from the scheme's agencies"]
-    unknown = set(needs) - set(Need.values)
+    unknown = set(needs) - set(assessable)
     if unknown:
         errors["needs"] = [f"Unknown needs: {', '.join(sorted(unknown))}"]
     bad_levels = [
         need for need, (level, _) in needs.items() if level and level not in NeedLevel.values
     ]
-    missing = [Need(need).label for need in Need.values if not (needs.get(need) or ("", ""))[0]]
+    missing = [Need(need).label for need in assessable if not (needs.get(need) or ("", ""))[0]]
     if conference.kind == Conference.Kind.CONFERENCE and missing:
         errors["needs"] = [f"Assess every need at a case conference: {', '.join(missing)}"]
     if bad_levels:
@@ -86,7 +90,7 @@ def conference_record(
         ConferenceAttendee(conference=conference, agency=agency, name=name)
         for agency, name in named
     )
-    conference.needs.all().delete()
+    conference.needs.filter(need__in=assessable).delete()
     NeedAssessment.objects.bulk_create(
         NeedAssessment(conference=conference, need=need, level=level, note=note.strip())
         for need, (level, note) in needs.items()

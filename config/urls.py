@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("ppo.urls")),
     path("", include("sharing.urls")),
     path("", include("selection.urls")),
+    path("", include("cases.urls")),
     path("api/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -202,7 +202,7 @@ LOGGING = {
 RECORD_ACCESS_POLICY = "sharing.access.record_access"
 ACCESS_LOG_WRITER = "sharing.services.access_log_record"
 # What higher apps add to the register's pages (ppo/extensions.py).
-RECORD_SECTIONS = ["selection.sections.record_section"]
+RECORD_SECTIONS = ["selection.sections.record_section", "cases.sections.record_section"]
 REGISTER_FLAGS = ["selection.sections.register_flags"]
 # Review flags that apps above selection add (selection/flags.py FlagExtension).
 REVIEW_FLAG_EXTENSIONS = ["cases.flags.CONFERENCES"]

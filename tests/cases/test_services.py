@@ -205,3 +205,19 @@ def test_a_booked_conference_is_named_in_the_reason(scheme, ppo, police_om):
     assert reason == (f"No case conference for 3 months (none held yet). One is booked for "
                       f"{when.day} {when:%B %Y}.")  # fmt: skip
     assert Conference.objects.count() == 1
+
+
+def test_a_recorder_not_shown_a_need_leaves_it_as_another_agency_recorded_it(
+    ppo, police_om, agencies
+):
+    conference = conference_schedule(offender=ppo, kind="conference", scheduled_for=TODAY,
+                                     by=police_om)  # fmt: skip
+    hold(conference, police_om, agencies[0], needs={**EVERY_NEED, "drugs": ("significant", "")})
+    others = [need for need in Need.values if need != "drugs"]
+    conference_record(
+        conference=conference, version=2, held_on=TODAY, attendees=[(agencies[0], "PC Lee")],
+        offender_attended=None, offender_comments="", minutes="",
+        needs=dict.fromkeys(others, ("none", "")), assessable=others, by=police_om,
+    )  # fmt: skip
+    assert NeedAssessment.objects.get(conference=conference, need="drugs").level == "significant"
+    assert NeedAssessment.objects.get(conference=conference, need="ete").level == "none"

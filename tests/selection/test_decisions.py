@@ -45,7 +45,9 @@ def meeting(scheme, coordinator, police_om, cjit_worker):
 
 @pytest.fixture
 def candidate(scheme):
-    return OffenderFactory(scheme=scheme, local_id="C-1", pnc_id="2004/0012345D")
+    return OffenderFactory(
+        scheme=scheme, local_id="C-1", pnc_id="2004/0012345D", date_of_birth=date(1980, 1, 1)
+    )
 
 
 @pytest.fixture

@@ -1,0 +1,135 @@
+from django import forms
+
+from cases.models import Conference
+from ppo import govuk
+from ppo.codes import ActionStatus, Need, NeedLevel, Pathway
+from ppo.models import Agency
+
+ATTENDEE_ROWS = 8
+
+
+class ConferenceScheduleForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What kind of meeting?", choices=Conference.Kind.choices, widget=govuk.Radios,
+        initial=Conference.Kind.CONFERENCE,
+        error_messages={"required": "Select a case conference or a core group meeting"},
+    )  # fmt: skip
+    scheduled_for = govuk.DateField(label="Date", help_text="For example, 2 12 2026")
+
+
+class ConferenceRecordForm(forms.Form):
+    """What happened: the date, attendees by agency, whether the person came to the final
+    part and what they said, minutes, and a level and note for each need."""
+
+    held_on = govuk.DateField(label="Date it was held", past=True)
+    offender_attended = forms.ChoiceField(
+        label="Did the person attend the final part?", widget=govuk.Radios, required=False,
+        choices=[("yes", "Yes"), ("no", "No")],
+    )  # fmt: skip
+    offender_comments = forms.CharField(
+        label="The person's comments on the plan", widget=forms.Textarea, required=False,
+        max_length=4000,
+    )  # fmt: skip
+    minutes = forms.CharField(
+        label="Minutes", widget=forms.Textarea, required=False, max_length=20000
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, agencies, needs, **kwargs):
+        super().__init__(*args, **kwargs)
+        for row in range(ATTENDEE_ROWS):
+            self.fields[f"attendee_{row}_name"] = forms.CharField(
+                label=f"Attendee {row + 1}: name", required=False, max_length=200
+            )
+            self.fields[f"attendee_{row}_agency"] = forms.ModelChoiceField(
+                label=f"Attendee {row + 1}: agency", queryset=agencies, required=False,
+                empty_label="Select an agency",
+            )  # fmt: skip
+        self.need_codes = needs
+        for need in needs:
+            label = Need(need).label
+            self.fields[f"need_{need}"] = forms.ChoiceField(
+                label=label, choices=NeedLevel.choices, widget=govuk.Radios, required=False
+            )
+            self.fields[f"need_{need}_note"] = forms.CharField(
+                label=f"{label}: note", required=False, max_length=2000
+            )
+
+    def attendee_rows(self):
+        return [
+            (self[f"attendee_{r}_name"], self[f"attendee_{r}_agency"]) for r in range(ATTENDEE_ROWS)
+        ]
+
+    def need_rows(self):
+        return [(self[f"need_{need}"], self[f"need_{need}_note"]) for need in self.need_codes]
+
+    def clean(self):
+        data = super().clean()
+        for row in range(ATTENDEE_ROWS):
+            name, agency = data.get(f"attendee_{row}_name"), data.get(f"attendee_{row}_agency")
+            if name and not agency:
+                self.add_error(f"attendee_{row}_agency", f"Select the agency of {name}")
+        return data
+
+    def attendees(self) -> list[tuple[Agency, str]]:
+        data = self.cleaned_data
+        return [
+            (data[f"attendee_{r}_agency"], data[f"attendee_{r}_name"])
+            for r in range(ATTENDEE_ROWS)
+            if data.get(f"attendee_{r}_agency") and data.get(f"attendee_{r}_name")
+        ]
+
+    def needs(self) -> dict[str, tuple[str, str]]:
+        data = self.cleaned_data
+        return {
+            n: (data.get(f"need_{n}") or "", data.get(f"need_{n}_note") or "")
+            for n in self.need_codes
+        }
+
+    @staticmethod
+    def initial_from(conference: Conference) -> dict:
+        initial = {
+            "held_on": conference.held_on,
+            "offender_comments": conference.offender_comments,
+            "minutes": conference.minutes,
+            "version": conference.version,
+            "offender_attended": {True: "yes", False: "no"}.get(conference.offender_attended, ""),
+        }
+        for row, attendee in enumerate(conference.attendees.all()[:ATTENDEE_ROWS]):
+            initial[f"attendee_{row}_name"] = attendee.name
+            initial[f"attendee_{row}_agency"] = attendee.agency_id
+        for assessment in conference.needs.all():
+            initial[f"need_{assessment.need}"] = assessment.level
+            initial[f"need_{assessment.need}_note"] = assessment.note
+        return initial
+
+
+class ActionForm(forms.Form):
+    pathway = forms.ChoiceField(label="Pathway", choices=Pathway.choices)
+    description = forms.CharField(label="Action", widget=forms.Textarea, max_length=2000)
+    lead_agency = forms.ModelChoiceField(
+        label="Lead agency", queryset=Agency.objects.none(), empty_label="Select an agency"
+    )
+    lead_officer = forms.CharField(label="Lead officer", max_length=200)
+    due_date = govuk.DateField(label="Due by", help_text="For example, 31 1 2027")
+
+    def __init__(self, *args, agencies, pathways, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_agency"].queryset = agencies
+        self.fields["pathway"].choices = [(code, Pathway(code).label) for code in pathways]
+
+
+class ActionUpdateForm(forms.Form):
+    status = forms.ChoiceField(label="Status", choices=ActionStatus.choices, widget=govuk.Radios)
+    outcome = forms.CharField(
+        label="Outcome", widget=forms.Textarea, required=False, max_length=4000,
+        help_text="Needed once the action is done or not done.",
+    )  # fmt: skip
+    lead_agency = forms.ModelChoiceField(label="Lead agency", queryset=Agency.objects.none())
+    lead_officer = forms.CharField(label="Lead officer", max_length=200)
+    due_date = govuk.DateField(label="Due by")
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_agency"].queryset = agencies

@@ -1,0 +1,269 @@
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from cases.forms import ActionForm, ActionUpdateForm, ConferenceRecordForm, ConferenceScheduleForm
+from cases.models import Action, Conference
+from cases.selectors import carried_forward, conferences_of, plan_actions
+from cases.services import action_create, action_update, conference_record, conference_schedule
+from ppo.access import log_consultation, record_access
+from ppo.codes import Need, Pathway
+from ppo.documents import render_pdf
+from ppo.downloads import pdf_download
+from ppo.govuk import add_service_errors, posted
+from ppo.models import REGISTER_ROLES, Agency, Membership, Offender
+from ppo.selectors import can_edit_offender, coordinates_scheme, memberships_of, offender_for
+from selection.flags import review_flags
+from selection.letters import letter_context
+from selection.sections import visible
+
+TREND_CONFERENCES = 4
+
+
+def _access(request, offender: Offender, purpose: str = "page_view"):
+    access = record_access(user=request.user, offenders=[offender], on=timezone.localdate())
+    log_consultation(request=request, access=access, purpose=purpose)
+    return access[offender.pk]
+
+
+def _may_manage(user, offender: Offender) -> bool:
+    """Offender managers and coordinators whose agency holds the record run the plan."""
+    return can_edit_offender(user=user, offender=offender) or coordinates_scheme(
+        user=user, scheme=offender.scheme
+    )
+
+
+def _scheme_agencies(offender: Offender):
+    return Agency.objects.filter(Q(scheme=offender.scheme) | Q(scheme__isnull=True)).order_by(
+        "name"
+    )
+
+
+def _plan_context(offender: Offender, access, on: date) -> dict:
+    """Everything the plan page and the plan PDF show, redacted for the reader."""
+    conferences = list(conferences_of(offender=offender))
+    held = [c for c in conferences if c.held_on and c.kind == Conference.Kind.CONFERENCE]
+    trend_from = sorted(held, key=lambda c: c.held_on)[-TREND_CONFERENCES:]
+    levels = {(a.conference_id, a.need): a for c in trend_from for a in c.needs.all()}
+    trend = [
+        (Need(need).label, [levels.get((c.pk, need)) for c in trend_from])
+        for need in Need.values
+        if access.shows_need(need)
+    ]
+    actions = [a for a in plan_actions(offender=offender) if access.shows_pathway(a.pathway)]
+    by_pathway = [
+        (Pathway(code).label, [a for a in actions if a.pathway == code])
+        for code in Pathway.values
+        if access.shows_pathway(code)
+    ]
+    # Newest first, so the soonest booked meeting is the last of those still to come.
+    upcoming = [c for c in conferences if c.held_on is None and c.scheduled_for >= on]
+    flags = [
+        f for f in review_flags(scheme=offender.scheme, on=on,
+                                people=Offender.objects.filter(pk=offender.pk))
+        if visible(f, access)
+    ]  # fmt: skip
+    why = letter_context(offender=offender, kind="induction", access=access)
+    return {
+        "offender": offender,
+        "access": access,
+        "today": on,
+        "conferences": conferences,
+        "trend_conferences": trend_from,
+        "trend": trend,
+        "withheld_needs": len(trend) < len(Need.values),
+        "by_pathway": by_pathway,
+        "withheld_pathways": len(by_pathway) < len(Pathway.values),
+        "next_conference": upcoming[-1] if upcoming else None,
+        "flags": flags,
+        "why": why,
+    }
+
+
+def case_plan(request, pk: int):
+    offender = offender_for(user=request.user, pk=pk)
+    today = timezone.localdate()
+    access = _access(request, offender)
+    context = _plan_context(offender, access, today)
+    context["may_manage"] = _may_manage(request.user, offender)
+    return render(request, "cases/plan.html", context)
+
+
+def plan_pdf(request, pk: int):
+    """The PPO plan on paper: the one document every agency reads, redacted for this one."""
+    offender = offender_for(user=request.user, pk=pk)
+    today = timezone.localdate()
+    access = _access(request, offender, purpose="export")
+    agencies = sorted({m.agency.name for m in memberships_of(user=request.user)})
+    context = _plan_context(offender, access, today)
+    context.update(
+        produced_at=timezone.localtime(), reader=request.user, reader_agency=", ".join(agencies)
+    )
+    pdf = render_pdf("cases/plan_pdf.html", context)
+    return pdf_download(f"ppo-plan-{offender.local_id}-{today.isoformat()}.pdf", pdf)
+
+
+def conference_create(request, pk: int):
+    offender = offender_for(user=request.user, pk=pk)
+    if not _may_manage(request.user, offender):
+        raise Http404
+    form = ConferenceScheduleForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            conference = conference_schedule(
+                offender=offender, kind=form.cleaned_data["kind"],
+                scheduled_for=form.cleaned_data["scheduled_for"], by=request.user,
+            )  # fmt: skip
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{conference.get_kind_display()} booked.")
+            return redirect("conference-detail", pk=conference.pk)
+    access = _access(request, offender)
+    return render(
+        request, "cases/conference_new.html", {"offender": offender, "access": access, "form": form}
+    )
+
+
+def _conference_for(user, pk: int) -> Conference:
+    conference = Conference.objects.select_related("offender__scheme").filter(pk=pk).first()
+    if conference is None:
+        raise Http404
+    offender_for(user=user, pk=conference.offender_id)  # 404 unless the record is visible
+    return conference
+
+
+def conference_detail(request, pk: int):
+    """Record what happened at a conference. Only those who run the plan and are shown every
+    need and the case record may record it; others read what they are shown."""
+    conference = _conference_for(request.user, pk)
+    offender = conference.offender
+    access = _access(request, offender)
+    may_record = _may_manage(request.user, offender) and access.shows_case_record
+    needs = [need for need in Need.values if access.shows_need(need)]
+    initial = ConferenceRecordForm.initial_from(conference)
+    form = ConferenceRecordForm(
+        posted(request) if may_record else None, initial=initial,
+        agencies=_scheme_agencies(offender), needs=needs,
+    )  # fmt: skip
+    if request.method == "POST":
+        if not may_record:
+            raise Http404
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                conference_record(
+                    conference=conference, version=data["version"], held_on=data["held_on"],
+                    attendees=form.attendees(),
+                    offender_attended={"yes": True, "no": False}.get(data["offender_attended"]),
+                    offender_comments=data["offender_comments"], minutes=data["minutes"],
+                    needs=form.needs(), assessable=needs, by=request.user,
+                )  # fmt: skip
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "Conference recorded.")
+                return redirect("conference-detail", pk=conference.pk)
+    actions = [
+        a for a in conference.actions.select_related("lead_agency").order_by("pathway", "due_date")
+        if access.shows_pathway(a.pathway)
+    ]  # fmt: skip
+    return render(
+        request,
+        "cases/conference.html",
+        {
+            "conference": conference, "offender": offender, "access": access, "form": form,
+            "may_record": may_record, "may_manage": _may_manage(request.user, offender),
+            "carried": [a for a in carried_forward(conference=conference)
+                        if access.shows_pathway(a.pathway)],
+            "actions": actions,
+        },
+    )  # fmt: skip
+
+
+def action_new(request, pk: int):
+    offender = offender_for(user=request.user, pk=pk)
+    if not _may_manage(request.user, offender):
+        raise Http404
+    access = _access(request, offender)
+    conference = None
+    if request.GET.get("conference"):
+        conference = Conference.objects.filter(
+            pk=request.GET["conference"], offender=offender
+        ).first()
+    pathways = [code for code in Pathway.values if access.shows_pathway(code)]
+    form = ActionForm(posted(request), agencies=_scheme_agencies(offender), pathways=pathways)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            action_create(
+                offender=offender, conference=conference, pathway=data["pathway"],
+                description=data["description"], lead_agency=data["lead_agency"],
+                lead_officer=data["lead_officer"], due_date=data["due_date"], by=request.user,
+            )  # fmt: skip
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Action added to the plan.")
+            if conference:
+                return redirect("conference-detail", pk=conference.pk)
+            return redirect("case-plan", pk=offender.pk)
+    return render(
+        request,
+        "cases/action_new.html",
+        {"offender": offender, "access": access, "form": form, "conference": conference},
+    )
+
+
+def _may_update(user, action: Action) -> bool:
+    """Those who run the plan, and the staff of the action's lead agency."""
+    leads = Membership.objects.filter(
+        user=user, agency_id=action.lead_agency_id, role__in=REGISTER_ROLES
+    ).exists()
+    return leads or _may_manage(user, action.offender)
+
+
+def action_edit(request, pk: int):
+    actions = Action.objects.select_related("offender__scheme", "conference", "lead_agency")
+    action = actions.filter(pk=pk).first()
+    if action is None:
+        raise Http404
+    offender = offender_for(user=request.user, pk=action.offender_id)
+    access = _access(request, offender)
+    if not access.shows_pathway(action.pathway) or not _may_update(request.user, action):
+        raise Http404
+    form = ActionUpdateForm(
+        posted(request), agencies=_scheme_agencies(offender),
+        initial={"status": action.status, "outcome": action.outcome, "version": action.version,
+                 "lead_agency": action.lead_agency_id, "lead_officer": action.lead_officer,
+                 "due_date": action.due_date},
+    )  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            action_update(
+                action=action, version=data["version"], status=data["status"],
+                outcome=data["outcome"], due_date=data["due_date"],
+                lead_agency=data["lead_agency"], lead_officer=data["lead_officer"],
+                by=request.user,
+            )  # fmt: skip
+        except ValidationError as error:
+            # Show what is there now, and let the next save knowingly replace it.
+            action.refresh_from_db()
+            data = request.POST.copy()
+            data["version"] = action.version
+            form = ActionUpdateForm(data, agencies=_scheme_agencies(offender))
+            form.is_valid()
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Action updated.")
+            return redirect("case-plan", pk=offender.pk)
+    return render(
+        request, "cases/action_edit.html",
+        {"action": action, "offender": offender, "access": access, "form": form},
+    )  # fmt: skip
