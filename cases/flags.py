@@ -3,10 +3,10 @@ case reviews for selection's quarterly_review_due: a selection.flags.FlagExtensi
 
 from datetime import date
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils.formats import date_format
 
-from cases.models import Conference
+from cases.models import Conference, EnforcementFlag
 from cases.selectors import case_settings_for
 from ppo.dates import add_months, months_before
 from selection.flags import FlagRule
@@ -57,3 +57,37 @@ class ConferenceFlags:
 
 
 CONFERENCES = ConferenceFlags()
+
+
+class EnforcementFlags:
+    """Two unacceptable absences within 28 days, not yet followed up, as a review flag on
+    the record, the register and the panel agenda."""
+
+    rules = [FlagRule("enforcement_due", "Consider breach or recall", frozenset({"supervision"}))]
+    review_date = ""
+
+    def context(self, scheme):
+        return None
+
+    def annotations(self, on: date) -> dict:
+        open_flags = EnforcementFlag.objects.filter(
+            offender_id=OuterRef("pk"), raised_on__lte=on
+        ).filter(Q(followed_up_on__isnull=True) | Q(followed_up_on__gt=on))
+        return {
+            "enforcement_raised": Subquery(
+                open_flags.order_by("-raised_on").values("raised_on")[:1]
+            )
+        }
+
+    def fired(self, row: dict, on: date, thresholds, context) -> list[tuple[str, str]]:
+        raised = row["enforcement_raised"]
+        if raised is None:
+            return []
+        return [(
+            "enforcement_due",
+            f"Two appointments missed within 28 days (flagged {date_format(raised, 'j F Y')}): "
+            "consider breach or recall, and record the follow-up.",
+        )]  # fmt: skip
+
+
+ENFORCEMENT = EnforcementFlags()

@@ -1,17 +1,30 @@
 """Every write to case management: conferences and their needs assessments, and the action
 plan. Each checks everything first and raises ValidationError by field, writing nothing."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from cases.models import Action, Conference, ConferenceAttendee, NeedAssessment
-from ppo.codes import ActionStatus, Need, NeedLevel, Pathway
+from cases.models import (
+    Action,
+    Appointment,
+    Conference,
+    ConferenceAttendee,
+    ContactTarget,
+    EnforcementFlag,
+    ExitPlan,
+    NeedAssessment,
+    PartnerReferral,
+)
+from ppo.codes import ActionStatus, ExitDestination, Need, NeedLevel, Pathway
 from ppo.models import Agency, Offender, User
+from ppo.selectors import current_managers
+from ppo.services import notify
 
 STALE = (
     "Someone else changed this since you opened it. Their changes are shown below: check them "
@@ -185,3 +198,226 @@ def action_update(
         raise ValidationError(STALE)
     action.refresh_from_db()
     return action
+
+
+# --- partner referrals ---------------------------------------------------------------------
+
+# Where a referral may go next, and the date field each step sets.
+NEXT_STATES = {
+    PartnerReferral.State.SENT: {"accepted": "accepted_on", "rejected": "rejected_on"},
+    PartnerReferral.State.ACCEPTED: {"started": "started_on"},
+    PartnerReferral.State.STARTED: {"completed": "finished_on", "ended": "finished_on"},
+}
+
+
+def partner_referral_send(
+    *, offender: Offender, pathway: str, service: str, agency: Agency | None, sent_on: date | None,
+    by: User,
+) -> PartnerReferral:  # fmt: skip
+    errors: dict[str, list[str]] = {}
+    if pathway not in Pathway.values:
+        errors["pathway"] = ["Select the pathway"]
+    if not service.strip():
+        errors["service"] = ["Enter the name of the service"]
+    if sent_on is None:
+        errors["sent_on"] = ["Enter the date it was sent"]
+    elif sent_on > timezone.localdate():
+        errors["sent_on"] = ["The date it was sent cannot be in the future"]
+    if agency is not None and agency.scheme_id not in (None, offender.scheme_id):
+        errors["agency"] = ["The partner agency must work with this scheme"]
+    if errors:
+        raise ValidationError(errors)
+    return PartnerReferral.objects.create(
+        offender=offender, pathway=pathway, service=service.strip(), agency=agency,
+        sent_on=sent_on, created_by=by,
+    )  # fmt: skip
+
+
+def partner_referral_advance(
+    *, referral: PartnerReferral, version: int, to: str, on: date | None, by: User,
+    reason: str = "", detail: str = "", note: str = "",
+) -> PartnerReferral:  # fmt: skip
+    """Move a referral to its next step on a date: never out of order, never before the
+    step it follows, never in the future; a rejection needs its reason ("other" its text)."""
+    errors: dict[str, list[str]] = {}
+    allowed = NEXT_STATES.get(referral.state, {})
+    if to not in allowed:
+        steps = " or ".join(allowed) or "nothing: it has finished"
+        errors["to"] = [
+            f"A referral that is {referral.get_state_display().lower()} can go to {steps}"
+        ]
+    previous = max(
+        day for day in (referral.sent_on, referral.accepted_on, referral.started_on) if day
+    )
+    if on is None:
+        errors["on"] = ["Enter the date"]
+    elif on > timezone.localdate():
+        errors["on"] = ["The date cannot be in the future"]
+    elif on < previous:
+        errors["on"] = [f"The date cannot be before the step before it ({date_format(previous)})"]
+    if to == "rejected":
+        if reason not in PartnerReferral.RejectReason.values:
+            errors["reason"] = ["Select why it was rejected"]
+        elif reason == PartnerReferral.RejectReason.OTHER and not detail.strip():
+            errors["detail"] = ["Say why it was rejected"]
+    if errors:
+        raise ValidationError(errors)
+    fields = {
+        "state": to, allowed[to]: on, "version": F("version") + 1,
+        "reject_reason": reason if to == "rejected" else referral.reject_reason,
+        "reject_detail": detail.strip() if to == "rejected" else referral.reject_detail,
+        "note": note.strip() or referral.note,
+    }  # fmt: skip
+    if not PartnerReferral.objects.filter(pk=referral.pk, version=version).update(**fields):
+        raise ValidationError(STALE)
+    referral.refresh_from_db()
+    return referral
+
+
+# --- appointments, contact and enforcement ---------------------------------------------------
+
+ENFORCEMENT_DAYS = 28
+
+
+def appointment_plan(
+    *, offender: Offender, agency: Agency | None, kind: str, at, by: User
+) -> Appointment:
+    errors: dict[str, list[str]] = {}
+    if agency is None:
+        errors["agency"] = ["Select the agency"]
+    elif agency.scheme_id not in (None, offender.scheme_id):
+        errors["agency"] = ["The agency must work with this scheme"]
+    if kind not in Appointment.Kind.values:
+        errors["kind"] = ["Select the kind of appointment"]
+    if at is None:
+        errors["at"] = ["Enter the date and time"]
+    if errors:
+        raise ValidationError(errors)
+    return Appointment.objects.create(
+        offender=offender, agency=agency, kind=kind, at=at, created_by=by
+    )
+
+
+@transaction.atomic
+def appointment_outcome(
+    *, appointment: Appointment, outcome: str, note: str, by: User
+) -> EnforcementFlag | None:
+    """Record whether the person came. A failure alerts the offender manager; a second
+    failure within 28 days of another raises an enforcement flag (consider breach or
+    recall). Returns the flag raised, if any."""
+    # Locked, so two people recording the same appointment at once cannot both succeed.
+    appointment = (
+        Appointment.objects.select_for_update().select_related("offender").get(pk=appointment.pk)
+    )
+    errors: dict[str, list[str]] = {}
+    if outcome not in Appointment.Outcome.values:
+        errors["outcome"] = ["Select what happened"]
+    if appointment.at > timezone.now():
+        errors["outcome"] = ["The appointment has not happened yet"]
+    if appointment.outcome:
+        errors["outcome"] = ["This appointment's outcome is already recorded"]
+    if errors:
+        raise ValidationError(errors)
+    appointment.outcome, appointment.outcome_note, appointment.outcome_by = (
+        outcome,
+        note.strip(),
+        by,
+    )
+    appointment.save(update_fields=["outcome", "outcome_note", "outcome_by"])
+    if outcome != Appointment.Outcome.FAILED:
+        return None
+    offender = appointment.offender
+    day = timezone.localtime(appointment.at).date()
+    url = reverse("case-plan", args=[offender.pk])
+    for manager in current_managers(offender=offender, on=timezone.localdate()):
+        notify(
+            user=manager, key=f"appointment-failed:{appointment.pk}", url=url,
+            text=f"Record {offender.local_id} failed to attend a "
+                 f"{appointment.get_kind_display().lower()} appointment on {date_format(day)}.",
+        )  # fmt: skip
+    window = timedelta(days=ENFORCEMENT_DAYS)
+    earlier = (
+        Appointment.objects.filter(
+            offender=offender, outcome=Appointment.Outcome.FAILED,
+            # By calendar day in UK time: a clock change must not move the 28 days' edge.
+            at__date__gte=day - window, at__date__lte=day + window,
+        )
+        .exclude(pk=appointment.pk)
+        .order_by("-at")
+        .first()
+    )  # fmt: skip
+    if earlier is None:
+        return None
+    first, second = sorted([earlier, appointment], key=lambda a: a.at)
+    flag, _ = EnforcementFlag.objects.get_or_create(
+        second_absence=second,
+        defaults={"offender": offender, "first_absence": first, "raised_on": day},
+    )
+    for manager in current_managers(offender=offender, on=timezone.localdate()):
+        notify(
+            user=manager, key=f"enforcement:{flag.pk}", url=url,
+            text=f"Record {offender.local_id} has missed two appointments within "
+                 f"{ENFORCEMENT_DAYS} days: consider breach or recall.",
+        )  # fmt: skip
+    return flag
+
+
+def enforcement_follow_up(*, flag: EnforcementFlag, follow_up: str, by: User) -> EnforcementFlag:
+    if not follow_up.strip():
+        raise ValidationError(
+            {"follow_up": ["Say what was done: breach, recall, warning or other"]}
+        )
+    if flag.followed_up_on:
+        raise ValidationError({"follow_up": ["The follow-up is already recorded"]})
+    flag.follow_up, flag.followed_up_by = follow_up.strip(), by
+    flag.followed_up_on = timezone.localdate()
+    flag.save(update_fields=["follow_up", "followed_up_by", "followed_up_on"])
+    return flag
+
+
+def contact_target_set(*, offender: Offender, per_week: int | None) -> ContactTarget | None:
+    """The person's own weekly contact target, or the scheme's again when None."""
+    if per_week is None:
+        ContactTarget.objects.filter(offender=offender).delete()
+        return None
+    if not 0 < per_week <= 21:
+        raise ValidationError({"per_week": ["Enter a number of contacts a week from 1 to 21"]})
+    target, _ = ContactTarget.objects.update_or_create(
+        offender=offender, defaults={"per_week": per_week}
+    )
+    return target
+
+
+# --- the exit plan ---------------------------------------------------------------------------
+
+
+def exit_plan_save(
+    *, offender: Offender, version: int | None, removal_criteria: str, continuing_support: str,
+    destination: str, agreed_with_offender_on: date | None, by: User,
+) -> ExitPlan:  # fmt: skip
+    """Write the exit plan; a save started from an older version is refused."""
+    errors: dict[str, list[str]] = {}
+    if not removal_criteria.strip():
+        errors["removal_criteria"] = ["Say what gets them off the list, as agreed with them"]
+    if destination and destination not in ExitDestination.values:
+        errors["destination"] = ["Select where they go next"]
+    if agreed_with_offender_on and agreed_with_offender_on > timezone.localdate():
+        errors["agreed_with_offender_on"] = ["The date it was agreed cannot be in the future"]
+    if errors:
+        raise ValidationError(errors)
+    fields = {
+        "removal_criteria": removal_criteria.strip(),
+        "continuing_support": continuing_support.strip(), "destination": destination,
+        "agreed_with_offender_on": agreed_with_offender_on, "updated_by": by,
+    }  # fmt: skip
+    if version is None:
+        plan, created = ExitPlan.objects.get_or_create(offender=offender, defaults=fields)
+        if created:
+            return plan
+        raise ValidationError(STALE)
+    updated = ExitPlan.objects.filter(offender=offender, version=version).update(
+        **fields, updated_at=timezone.now(), version=F("version") + 1
+    )
+    if not updated:
+        raise ValidationError(STALE)
+    return ExitPlan.objects.get(offender=offender)

@@ -286,3 +286,15 @@ def schemes_editable_by(*, user: User) -> QuerySet[Scheme]:
     return Scheme.objects.filter(
         agencies__memberships__user=user, agencies__memberships__role__in=EDIT_ROLES
     ).distinct()
+
+
+def current_managers(*, offender: Offender, on: date) -> list[User]:
+    """The person's offender managers on `on` (active accounts only), for notifications."""
+    return list(
+        User.objects.filter(
+            is_active=True,
+            assignments__in=OffenderManagerAssignment.objects.filter(
+                memberships_open_on(on), offender=offender
+            ),
+        ).distinct()
+    )

@@ -20,6 +20,7 @@ from ppo.models import (
     Event,
     GrantChange,
     Membership,
+    Notification,
     Offender,
     OffenderAlias,
     OffenderGroupObjectPermission,
@@ -351,3 +352,11 @@ def programme_membership_close(
     membership.exit_destination = exit_destination
     membership.save(update_fields=["end_date", "exit_reason", "exit_destination"])
     return membership
+
+
+def notify(*, user: User, key: str, text: str, url: str = "") -> bool:
+    """Give `user` a notification about `key`, once: returns False if they already had it."""
+    _, created = Notification.objects.get_or_create(
+        user=user, key=key, defaults={"text": text[:500], "url": url}
+    )
+    return created

@@ -205,7 +205,7 @@ ACCESS_LOG_WRITER = "sharing.services.access_log_record"
 RECORD_SECTIONS = ["selection.sections.record_section", "cases.sections.record_section"]
 REGISTER_FLAGS = ["selection.sections.register_flags"]
 # Review flags that apps above selection add (selection/flags.py FlagExtension).
-REVIEW_FLAG_EXTENSIONS = ["cases.flags.CONFERENCES"]
+REVIEW_FLAG_EXTENSIONS = ["cases.flags.CONFERENCES", "cases.flags.ENFORCEMENT"]
 
 # Only local and test settings may load synthetic demo people (seed_demo refuses otherwise).
 DEMO_DATA_ALLOWED = False

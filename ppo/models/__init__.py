@@ -1,3 +1,4 @@
+from ppo.models.notifications import Notification
 from ppo.models.organisations import (
     EDIT_ROLES,
     LOOKUP_ROLES,
@@ -35,6 +36,7 @@ __all__ = [
     "ImportRun",
     "LookupLog",
     "Membership",
+    "Notification",
     "Offender",
     "OffenderAlias",
     "OffenderGroupObjectPermission",
