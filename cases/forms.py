@@ -1,8 +1,8 @@
 from django import forms
 
-from cases.models import Conference
+from cases.models import Appointment, Conference, PartnerReferral
 from ppo import govuk
-from ppo.codes import ActionStatus, Need, NeedLevel, Pathway
+from ppo.codes import ActionStatus, ExitDestination, Need, NeedLevel, Pathway
 from ppo.models import Agency
 
 ATTENDEE_ROWS = 8
@@ -133,3 +133,81 @@ class ActionUpdateForm(forms.Form):
     def __init__(self, *args, agencies, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lead_agency"].queryset = agencies
+
+
+class PartnerReferralForm(forms.Form):
+    pathway = forms.ChoiceField(label="Pathway", choices=Pathway.choices)
+    service = forms.CharField(label="Service referred to", max_length=200)
+    agency = forms.ModelChoiceField(
+        label="Partner agency (if it uses this service)", queryset=Agency.objects.none(),
+        required=False, empty_label="Not listed",
+    )  # fmt: skip
+    sent_on = govuk.DateField(label="Date sent", past=True)
+
+    def __init__(self, *args, agencies, pathways, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+        self.fields["pathway"].choices = [(code, Pathway(code).label) for code in pathways]
+
+
+class PartnerReferralStepForm(forms.Form):
+    to = forms.ChoiceField(label="What happened?", widget=govuk.Radios, choices=[])
+    on = govuk.DateField(label="Date", past=True)
+    reason = forms.ChoiceField(
+        label="Why it was rejected", required=False,
+        choices=govuk.optional_choices(PartnerReferral.RejectReason.choices, "Select a reason"),
+    )  # fmt: skip
+    detail = forms.CharField(label="Details of the rejection", required=False, max_length=2000)
+    note = forms.CharField(label="Note", required=False, max_length=2000)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, steps, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(PartnerReferral.State.choices)
+        self.fields["to"].choices = [(step, labels[step]) for step in steps]
+
+
+class AppointmentForm(forms.Form):
+    kind = forms.ChoiceField(label="Kind of appointment", choices=Appointment.Kind.choices)
+    agency = forms.ModelChoiceField(
+        label="With", queryset=Agency.objects.none(), empty_label="Select an agency"
+    )
+    day = govuk.DateField(label="Date")
+    time = forms.TimeField(label="Time", help_text="For example, 14:30", input_formats=["%H:%M"])
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+
+
+class AppointmentOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Did they attend?", choices=Appointment.Outcome.choices, widget=govuk.Radios
+    )
+    note = forms.CharField(label="Note", required=False, max_length=2000)
+
+
+class FollowUpForm(forms.Form):
+    follow_up = forms.CharField(
+        label="What was done", widget=forms.Textarea, max_length=2000,
+        help_text="Breach, recall, a warning, or why no action was taken.",
+    )  # fmt: skip
+
+
+class ExitPlanForm(forms.Form):
+    removal_criteria = forms.CharField(
+        label="What gets them off the list", widget=forms.Textarea, max_length=4000,
+        help_text="As agreed with them: this goes in their induction letter.",
+    )  # fmt: skip
+    continuing_support = forms.CharField(
+        label="Support that continues after the list", widget=forms.Textarea, required=False,
+        max_length=4000,
+    )  # fmt: skip
+    destination = forms.ChoiceField(
+        label="Where they go next", required=False,
+        choices=govuk.optional_choices(ExitDestination.choices, "Not decided"),
+    )  # fmt: skip
+    agreed_with_offender_on = govuk.DateField(
+        label="Date agreed with them", required=False, past=True
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -2,7 +2,18 @@
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from cases.models import OPEN_ACTION, Action, CaseSettings, Conference, ConferenceAttendee
+from cases.models import (
+    OPEN_ACTION,
+    Action,
+    Appointment,
+    CaseSettings,
+    Conference,
+    ConferenceAttendee,
+    ContactTarget,
+    EnforcementFlag,
+    ExitPlan,
+    PartnerReferral,
+)
 from ppo.models import Offender, Scheme
 
 
@@ -43,3 +54,25 @@ def plan_actions(*, offender: Offender) -> QuerySet[Action]:
         .select_related("lead_agency", "conference")
         .order_by("pathway", "due_date", "id")
     )
+
+
+def partner_referrals_of(*, offender: Offender) -> QuerySet[PartnerReferral]:
+    return PartnerReferral.objects.filter(offender=offender).select_related("agency")
+
+
+def appointments_of(*, offender: Offender) -> QuerySet[Appointment]:
+    return Appointment.objects.filter(offender=offender).select_related("agency")
+
+
+def open_enforcement(*, offender: Offender) -> QuerySet[EnforcementFlag]:
+    return EnforcementFlag.objects.filter(offender=offender, followed_up_on__isnull=True)
+
+
+def contact_target_of(*, offender: Offender) -> int:
+    """Contacts a week expected: the person's own target, else the scheme's."""
+    own = ContactTarget.objects.filter(offender=offender).first()
+    return own.per_week if own else case_settings_for(offender.scheme).contacts_per_week
+
+
+def exit_plan_of(*, offender: Offender) -> ExitPlan | None:
+    return ExitPlan.objects.filter(offender=offender).first()

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -7,10 +7,42 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from cases.forms import ActionForm, ActionUpdateForm, ConferenceRecordForm, ConferenceScheduleForm
-from cases.models import Action, Conference
-from cases.selectors import carried_forward, conferences_of, plan_actions
-from cases.services import action_create, action_update, conference_record, conference_schedule
+from cases.forms import (
+    ActionForm,
+    ActionUpdateForm,
+    AppointmentForm,
+    AppointmentOutcomeForm,
+    ConferenceRecordForm,
+    ConferenceScheduleForm,
+    ExitPlanForm,
+    FollowUpForm,
+    PartnerReferralForm,
+    PartnerReferralStepForm,
+)
+from cases.models import Action, Appointment, Conference, EnforcementFlag, PartnerReferral
+from cases.selectors import (
+    appointments_of,
+    carried_forward,
+    conferences_of,
+    contact_target_of,
+    exit_plan_of,
+    open_enforcement,
+    partner_referrals_of,
+    plan_actions,
+)
+from cases.services import (
+    NEXT_STATES,
+    action_create,
+    action_update,
+    appointment_outcome,
+    appointment_plan,
+    conference_record,
+    conference_schedule,
+    enforcement_follow_up,
+    exit_plan_save,
+    partner_referral_advance,
+    partner_referral_send,
+)
 from ppo.access import log_consultation, record_access
 from ppo.codes import Need, Pathway
 from ppo.documents import render_pdf
@@ -69,7 +101,24 @@ def _plan_context(offender: Offender, access, on: date) -> dict:
         if visible(f, access)
     ]  # fmt: skip
     why = letter_context(offender=offender, kind="induction", access=access)
+    record = access.shows_case_record
+    appointments = list(appointments_of(offender=offender)) if record else []
+    now = timezone.now()
+    week_ago = now - timedelta(days=7)
     return {
+        "referrals": [
+            r for r in partner_referrals_of(offender=offender) if access.shows_pathway(r.pathway)
+        ],
+        "appointments_next": [a for a in appointments if a.at >= now][:5],
+        "appointments_past": [a for a in appointments if a.at < now][-5:][::-1],
+        "contacts_this_week": sum(
+            1
+            for a in appointments
+            if week_ago <= a.at < now and a.outcome == Appointment.Outcome.ATTENDED
+        ),
+        "contact_target": contact_target_of(offender=offender) if record else None,
+        "enforcement": list(open_enforcement(offender=offender)) if record else [],
+        "exit_plan": exit_plan_of(offender=offender) if record else None,
         "offender": offender,
         "access": access,
         "today": on,
@@ -266,4 +315,208 @@ def action_edit(request, pk: int):
     return render(
         request, "cases/action_edit.html",
         {"action": action, "offender": offender, "access": access, "form": form},
+    )  # fmt: skip
+
+
+# --- partner referrals, appointments, enforcement, the exit plan ---------------------------
+
+
+def partner_referral_new(request, pk: int):
+    offender = offender_for(user=request.user, pk=pk)
+    if not _may_manage(request.user, offender):
+        raise Http404
+    access = _access(request, offender)
+    pathways = [code for code in Pathway.values if access.shows_pathway(code)]
+    form = PartnerReferralForm(
+        posted(request), agencies=_scheme_agencies(offender), pathways=pathways,
+        initial={"sent_on": timezone.localdate()},
+    )  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            partner_referral_send(
+                offender=offender, pathway=data["pathway"], service=data["service"],
+                agency=data["agency"], sent_on=data["sent_on"], by=request.user,
+            )  # fmt: skip
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Referral recorded.")
+            return redirect("case-plan", pk=offender.pk)
+    return render(
+        request, "cases/form_page.html",
+        {"offender": offender, "access": access, "form": form,
+         "heading": "Refer to a partner service", "button": "Record referral"},
+    )  # fmt: skip
+
+
+def partner_referral_detail(request, pk: int):
+    referral = PartnerReferral.objects.select_related("agency").filter(pk=pk).first()
+    if referral is None:
+        raise Http404
+    offender = offender_for(user=request.user, pk=referral.offender_id)
+    access = _access(request, offender)
+    if not access.shows_pathway(referral.pathway):
+        raise Http404
+    partner = Membership.objects.filter(
+        user=request.user, agency_id=referral.agency_id, role__in=REGISTER_ROLES
+    ).exists()
+    may_update = partner or _may_manage(request.user, offender)
+    steps = list(NEXT_STATES.get(referral.state, {}))
+    form = PartnerReferralStepForm(
+        posted(request) if may_update else None, steps=steps,
+        initial={"version": referral.version, "on": timezone.localdate()},
+    )  # fmt: skip
+    if request.method == "POST":
+        if not may_update or not steps:
+            raise Http404
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                partner_referral_advance(
+                    referral=referral, version=data["version"], to=data["to"], on=data["on"],
+                    reason=data["reason"], detail=data["detail"], note=data["note"],
+                    by=request.user,
+                )  # fmt: skip
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "Referral updated.")
+                return redirect("case-plan", pk=offender.pk)
+    return render(
+        request, "cases/partner_referral.html",
+        {"referral": referral, "offender": offender, "access": access,
+         "form": form if may_update and steps else None, "may_update": may_update and bool(steps),
+         "heading": f"Referral to {referral.service}", "button": "Save"},
+    )  # fmt: skip
+
+
+def appointment_new(request, pk: int):
+    offender = offender_for(user=request.user, pk=pk)
+    access = _access(request, offender)
+    if not _may_manage(request.user, offender) or not access.shows_case_record:
+        raise Http404
+    form = AppointmentForm(posted(request), agencies=_scheme_agencies(offender))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        at = timezone.make_aware(datetime.combine(data["day"], data["time"]))
+        try:
+            appointment_plan(offender=offender, agency=data["agency"], kind=data["kind"], at=at,
+                             by=request.user)  # fmt: skip
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Appointment added.")
+            return redirect("case-plan", pk=offender.pk)
+    return render(
+        request, "cases/form_page.html",
+        {"offender": offender, "access": access, "form": form, "heading": "Add an appointment",
+         "button": "Add appointment"},
+    )  # fmt: skip
+
+
+def appointment_detail(request, pk: int):
+    appointment = Appointment.objects.select_related("agency").filter(pk=pk).first()
+    if appointment is None:
+        raise Http404
+    offender = offender_for(user=request.user, pk=appointment.offender_id)
+    access = _access(request, offender)
+    staff = Membership.objects.filter(
+        user=request.user, agency_id=appointment.agency_id, role__in=REGISTER_ROLES
+    ).exists()
+    may_record = access.shows_case_record and (staff or _may_manage(request.user, offender))
+    if not access.shows_case_record:
+        raise Http404
+    form = AppointmentOutcomeForm(posted(request) if may_record else None)
+    if request.method == "POST":
+        if not may_record:
+            raise Http404
+        if form.is_valid():
+            try:
+                flag = appointment_outcome(
+                    appointment=appointment, outcome=form.cleaned_data["outcome"],
+                    note=form.cleaned_data["note"], by=request.user,
+                )  # fmt: skip
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    "Outcome recorded. Two missed appointments within 28 days: consider breach "
+                    "or recall."
+                    if flag
+                    else "Outcome recorded.",
+                )
+                return redirect("case-plan", pk=offender.pk)
+    return render(
+        request, "cases/appointment.html",
+        {"appointment": appointment, "offender": offender, "access": access,
+         "form": form if may_record and not appointment.outcome else None,
+         "heading": "Appointment", "button": "Record outcome"},
+    )  # fmt: skip
+
+
+def enforcement_detail(request, pk: int):
+    flag = EnforcementFlag.objects.select_related(
+        "first_absence__agency", "second_absence__agency"
+    ).filter(pk=pk).first()  # fmt: skip
+    if flag is None:
+        raise Http404
+    offender = offender_for(user=request.user, pk=flag.offender_id)
+    access = _access(request, offender)
+    if not access.shows_case_record:
+        raise Http404
+    may_act = _may_manage(request.user, offender) and not flag.followed_up_on
+    form = FollowUpForm(posted(request) if may_act else None)
+    if request.method == "POST":
+        if not may_act:
+            raise Http404
+        if form.is_valid():
+            try:
+                enforcement_follow_up(flag=flag, follow_up=form.cleaned_data["follow_up"],
+                                      by=request.user)  # fmt: skip
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "Follow-up recorded.")
+                return redirect("case-plan", pk=offender.pk)
+    return render(
+        request, "cases/enforcement.html",
+        {"flag": flag, "offender": offender, "access": access,
+         "form": form if may_act else None, "heading": "Consider breach or recall",
+         "button": "Record follow-up"},
+    )  # fmt: skip
+
+
+def exit_plan_edit(request, pk: int):
+    offender = offender_for(user=request.user, pk=pk)
+    access = _access(request, offender)
+    if not _may_manage(request.user, offender) or not access.shows_case_record:
+        raise Http404
+    plan = exit_plan_of(offender=offender)
+    initial = (
+        {"removal_criteria": plan.removal_criteria, "continuing_support": plan.continuing_support,
+         "destination": plan.destination, "version": plan.version,
+         "agreed_with_offender_on": plan.agreed_with_offender_on}
+        if plan else {}
+    )  # fmt: skip
+    form = ExitPlanForm(posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            exit_plan_save(
+                offender=offender, version=data["version"],
+                removal_criteria=data["removal_criteria"],
+                continuing_support=data["continuing_support"], destination=data["destination"],
+                agreed_with_offender_on=data["agreed_with_offender_on"], by=request.user,
+            )  # fmt: skip
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Exit plan saved.")
+            return redirect("case-plan", pk=offender.pk)
+    return render(
+        request, "cases/form_page.html",
+        {"offender": offender, "access": access, "form": form, "heading": "Exit plan",
+         "button": "Save exit plan"},
     )  # fmt: skip

@@ -3,7 +3,9 @@ breakdown, what the scheme offers and what gets them off the list (induction); w
 continues and who to contact (exit). Wakefield §7.3 and §9.5: nobody could explain to
 offenders why they were PPOs."""
 
+from django.conf import settings
 from django.utils.formats import date_format
+from django.utils.module_loading import import_string
 
 from ppo.codes import ExitDestination, Strand
 from ppo.models import Offender, OffenderManagerAssignment, Scheme
@@ -144,4 +146,7 @@ def letter_context(*, offender: Offender, kind: str, access) -> dict | None:
         context["support"] = CONTINUING_SUPPORT.get(
             decision.exit_destination, CONTINUING_SUPPORT[ExitDestination.NONE]
         )
+    # What the case plan adds (the exit plan agreed with the person), from apps above.
+    for path in settings.LETTER_CONTEXT:
+        context.update(import_string(path)(offender=offender, kind=kind, access=access))
     return context

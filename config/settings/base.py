@@ -206,6 +206,8 @@ RECORD_SECTIONS = ["selection.sections.record_section", "cases.sections.record_s
 REGISTER_FLAGS = ["selection.sections.register_flags"]
 # Review flags that apps above selection add (selection/flags.py FlagExtension).
 REVIEW_FLAG_EXTENSIONS = ["cases.flags.CONFERENCES", "cases.flags.ENFORCEMENT"]
+# What apps above selection add to its letters (selection/letters.py).
+LETTER_CONTEXT = ["cases.letters.exit_plan_context"]
 
 # Only local and test settings may load synthetic demo people (seed_demo refuses otherwise).
 DEMO_DATA_ALLOWED = False

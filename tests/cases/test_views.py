@@ -203,3 +203,116 @@ def test_the_lead_agency_updates_its_action_and_a_stale_save_is_told(
         == 302
     )
     assert Action.objects.get(pk=action.pk).status == "done"
+
+
+def _consent_all(dean, by):
+    from ppo.models import AgencyType
+    from sharing.categories import Category
+
+    consent_record(
+        offender=dean, kind=ConsentKind.GIVEN, agency_types=list(AgencyType.values), agencies=[],
+        categories=list(Category.values), effective_date=TODAY, review_date=None, by=by,
+    )  # fmt: skip
+
+
+def test_partner_referrals_appointments_enforcement_and_exit_plan_pages(
+    client, dean, police_om, housing_officer, cjit_worker
+):
+    from cases.models import Appointment, EnforcementFlag, ExitPlan, PartnerReferral
+
+    _consent_all(dean, police_om)
+    client.force_login(police_om)
+    housing = housing_officer.memberships.get().agency
+    response = client.post(reverse("partner-referral-new", args=[dean.pk]), {
+        "pathway": "accommodation", "service": "Nacro supported housing", "agency": housing.pk,
+        "sent_on_day": TODAY.day, "sent_on_month": TODAY.month, "sent_on_year": TODAY.year,
+    })  # fmt: skip
+    assert response.status_code == 302
+    referral = PartnerReferral.objects.get()
+    # The partner (housing) accepts it from its own login.
+    step = reverse("partner-referral", args=[referral.pk])
+    client.force_login(housing_officer)
+    day = {"on_day": TODAY.day, "on_month": TODAY.month, "on_year": TODAY.year}
+    response = client.post(step, {**day, "to": "started", "version": 1})
+    assert "Select a valid choice" in response.content.decode()  # out of order
+    assert client.post(step, {**day, "to": "accepted", "version": 1}).status_code == 302
+    assert PartnerReferral.objects.get().state == "accepted"
+    client.force_login(cjit_worker)  # no grant on the record
+    assert client.get(step).status_code == 404
+
+    client.force_login(police_om)
+    yesterday = TODAY - timedelta(days=1)
+    police = police_om.memberships.get().agency
+    for days_ago in (10, 1):
+        when = TODAY - timedelta(days=days_ago)
+        client.post(reverse("appointment-new", args=[dean.pk]), {
+            "kind": "supervision", "agency": police.pk, "day_day": when.day,
+            "day_month": when.month, "day_year": when.year, "time": "10:00",
+        })  # fmt: skip
+    assert Appointment.objects.count() == 2
+    for appointment in Appointment.objects.order_by("at"):
+        response = client.post(reverse("appointment", args=[appointment.pk]),
+                               {"outcome": "failed"}, follow=True)  # fmt: skip
+    assert "consider breach or recall" in response.content.decode()
+    flag = EnforcementFlag.objects.get()
+    plan = client.get(reverse("case-plan", args=[dean.pk])).content.decode()
+    assert "Two appointments missed within 28 days" in plan
+    response = client.post(reverse("enforcement", args=[flag.pk]), {"follow_up": " "})
+    assert "This field is required" in response.content.decode()
+    client.post(reverse("enforcement", args=[flag.pk]), {"follow_up": "Warning letter sent"})
+    assert EnforcementFlag.objects.get().followed_up_on == TODAY
+    assert yesterday < TODAY
+
+    response = client.post(reverse("exit-plan", args=[dean.pk]), {
+        "removal_criteria": "Six months without arrest, and a tenancy kept",
+        "continuing_support": "Monthly IOM contact", "destination": "iom",
+    })  # fmt: skip
+    assert response.status_code == 302
+    assert ExitPlan.objects.get().destination == "iom"
+    plan = client.get(reverse("case-plan", args=[dean.pk])).content.decode()
+    assert "Six months without arrest, and a tenancy kept" in plan
+
+
+def test_the_case_pages_refuse_people_without_a_grant(client, dean, police_om, cjit_worker):
+    from cases.services import appointment_plan, partner_referral_send
+
+    _consent_all(dean, police_om)
+    referral = partner_referral_send(offender=dean, pathway="ete", service="College",
+                                     agency=None, sent_on=TODAY, by=police_om)  # fmt: skip
+    appointment = appointment_plan(offender=dean, agency=police_om.memberships.get().agency,
+                                   kind="supervision", at=timezone.now(), by=police_om)  # fmt: skip
+    client.force_login(cjit_worker)
+    for url in (reverse("partner-referral-new", args=[dean.pk]),
+                reverse("partner-referral", args=[referral.pk]),
+                reverse("appointment-new", args=[dean.pk]),
+                reverse("appointment", args=[appointment.pk]),
+                reverse("exit-plan", args=[dean.pk])):  # fmt: skip
+        assert client.get(url).status_code == 404, url
+        assert client.post(url, {}).status_code == 404, url
+
+
+def test_the_induction_letter_carries_the_agreed_exit_plan(client, dean, police_om, coordinator):
+    from cases.services import exit_plan_save
+    from selection.services import decision_record, panel_meeting_create
+
+    _consent_all(dean, police_om)
+    exit_plan_save(offender=dean, version=None, removal_criteria="Stay out of town centre shops",
+                   continuing_support="", destination="", agreed_with_offender_on=TODAY,
+                   by=police_om)  # fmt: skip
+    meeting = panel_meeting_create(
+        scheme=dean.scheme,
+        held_on=TODAY,
+        chair="",
+        by=coordinator,
+        attendees=[(police_om.memberships.get().agency, "PC Lee")],
+    )
+    from ppo.models import ProgrammeMembership
+
+    ProgrammeMembership.objects.filter(offender=dean).delete()  # a candidate, then selected
+    decision_record(meeting=meeting, offender=dean, kind="select", rationale="Agreed",
+                    by=coordinator, strand="catch_convict")  # fmt: skip
+    response = get(client, police_om, reverse("letter", args=[dean.pk, "induction"]))
+    text = " ".join(
+        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages).split()
+    )
+    assert "What you agreed with your offender manager: Stay out of town centre shops" in text
