@@ -13,5 +13,6 @@ urlpatterns = [
     path("offenders/<int:pk>/access/", views.offender_access, name="offender-access"),
     path("offenders/<int:pk>/manager/", views.offender_manager, name="offender-manager"),
     path("lookup/", views.lookup, name="lookup"),
+    path("notifications/", views.notifications, name="notifications"),
     path("imports/", views.import_upload, name="import-upload"),
 ]

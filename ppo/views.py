@@ -30,7 +30,7 @@ from ppo.forms import (
 from ppo.govuk import add_service_errors, posted, uploaded
 from ppo.imports import ImportRejected, csv_import
 from ppo.lookup import lookup_run
-from ppo.models import LOOKUP_ROLES, REGISTER_ROLES
+from ppo.models import LOOKUP_ROLES, REGISTER_ROLES, Notification
 from ppo.selectors import (
     agencies_with_access,
     assignable_managers,
@@ -423,3 +423,12 @@ def import_upload(request):
 
 def _int_or_none(value: str) -> int | None:
     return int(value) if value.isdigit() else None
+
+
+def notifications(request):
+    """The signed-in user's notifications, newest first; opening the page reads them."""
+    items = list(request.user.notifications.all()[:200])
+    unread = [item.pk for item in items if item.read_at is None]
+    if unread:
+        Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
+    return render(request, "ppo/notifications.html", {"items": items, "unread": set(unread)})

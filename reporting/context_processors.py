@@ -23,6 +23,7 @@ def navigation(request) -> dict:
         items.append(("Selection", reverse("selection-index")))
     if roles & REGISTER_ROLES:
         items.append(("My referrals", reverse("my-referrals")))
+        items.append(("Notifications", reverse("notifications")))
     if Role.COORDINATOR in roles:
         items.append(("Import", reverse("import-upload")))
     if roles & {Role.COORDINATOR, Role.DATA_PROTECTION}:

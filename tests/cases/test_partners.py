@@ -168,3 +168,16 @@ def test_the_exit_plan_is_saved_with_optimistic_locking(ppo, police_om, housing_
                        by=police_om)  # fmt: skip
     assert ExitPlan.objects.get().removal_criteria == "Six months"
     assert Appointment.objects.count() == 0
+
+
+def test_a_failed_appointment_reaches_the_notifications_page(client, ppo, agency, police_om,
+                                                            housing_officer):  # fmt: skip
+    appointment = _appointment(ppo, agency, police_om, TODAY - timedelta(days=1))
+    appointment_outcome(appointment=appointment, outcome="failed", note="", by=police_om)
+    client.force_login(police_om)
+    page = client.get("/notifications/").content.decode()
+    assert "Record S-1 failed to attend a supervision appointment on" in page
+    assert "New" in page
+    assert "New</strong>" not in client.get("/notifications/").content.decode()  # read now
+    client.force_login(housing_officer)
+    assert "S-1" not in client.get("/notifications/").content.decode()
