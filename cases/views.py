@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from cases.caseload import caseload_rows, sort_rows
 from cases.forms import (
     ActionForm,
     ActionUpdateForm,
@@ -44,12 +45,20 @@ from cases.services import (
     partner_referral_send,
 )
 from ppo.access import log_consultation, record_access
-from ppo.codes import Need, Pathway
+from ppo.codes import Need, Pathway, Programme, Status
 from ppo.documents import render_pdf
 from ppo.downloads import pdf_download
 from ppo.govuk import add_service_errors, posted
-from ppo.models import REGISTER_ROLES, Agency, Membership, Offender
-from ppo.selectors import can_edit_offender, coordinates_scheme, memberships_of, offender_for
+from ppo.models import REGISTER_ROLES, Agency, Membership, Offender, Role, Scheme
+from ppo.selectors import (
+    can_edit_offender,
+    coordinates_scheme,
+    holds_role,
+    memberships_of,
+    offender_for,
+    register_filter_options,
+    register_search,
+)
 from selection.flags import review_flags
 from selection.letters import letter_context
 from selection.sections import visible
@@ -520,3 +529,57 @@ def exit_plan_edit(request, pk: int):
         {"offender": offender, "access": access, "form": form, "heading": "Exit plan",
          "button": "Save exit plan"},
     )  # fmt: skip
+
+
+# --- caseloads -------------------------------------------------------------------------------
+
+
+def _caseload_page(request, people, *, title: str, scheme=None, managers=None):
+    today = timezone.localdate()
+    rows = caseload_rows(user=request.user, people=people, on=today)
+    status = request.GET.get("status", "")
+    if status:
+        rows = [row for row in rows if row.status_label == status]
+    if request.GET.get("overdue"):
+        rows = [row for row in rows if row.overdue]
+    if request.GET.get("flagged"):
+        rows = [row for row in rows if row.flags]
+    sort = request.GET.get("sort", "name")
+    descending = request.GET.get("dir") == "desc"
+    rows = sort_rows(rows, sort, descending)
+    query = request.GET.copy()
+    for key in ("sort", "dir"):
+        query.pop(key, None)
+    return render(
+        request,
+        "cases/caseload.html",
+        {
+            "title": title, "rows": rows, "today": today, "scheme": scheme,
+            "managers": managers, "sort": sort, "descending": descending,
+            "query": query.urlencode(), "statuses": Status.choices,
+            "filters": request.GET,
+        },
+    )  # fmt: skip
+
+
+def my_caseload(request):
+    """The offender manager's own caseload."""
+    if not holds_role(user=request.user, roles=[Role.OFFENDER_MANAGER]):
+        raise Http404
+    people = register_search(user=request.user, on=timezone.localdate(), manager_id=request.user.pk)
+    return _caseload_page(request, people, title="My caseload")
+
+
+def team_caseload(request, slug: str):
+    """A coordinator's view of every current PPO in the scheme, by offender manager."""
+    scheme = Scheme.objects.filter(slug=slug).first()
+    if scheme is None or not coordinates_scheme(user=request.user, scheme=scheme):
+        raise Http404
+    today = timezone.localdate()
+    manager = request.GET.get("manager")
+    people = register_search(
+        user=request.user, on=today, programme=Programme.PPO,
+        manager_id=int(manager) if manager and manager.isdigit() else None,
+    ).filter(scheme=scheme)  # fmt: skip
+    managers = register_filter_options(user=request.user, on=today)["managers"]
+    return _caseload_page(request, people, title="Team caseload", scheme=scheme, managers=managers)

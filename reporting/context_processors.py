@@ -15,6 +15,8 @@ def navigation(request) -> dict:
         return {}
     roles = {membership.role for membership in request_memberships(request)}
     items = [("Home", reverse("home"))]
+    if Role.OFFENDER_MANAGER in roles:
+        items.append(("My caseload", reverse("my-caseload")))
     if roles & REGISTER_ROLES:
         items.append(("Register", reverse("offender-list")))
     if roles & LOOKUP_ROLES:
@@ -24,6 +26,10 @@ def navigation(request) -> dict:
     if roles & REGISTER_ROLES:
         items.append(("My referrals", reverse("my-referrals")))
         items.append(("Notifications", reverse("notifications")))
+    coordinated = [m.agency.scheme for m in request_memberships(request)
+                   if m.role == Role.COORDINATOR and m.agency.scheme]  # fmt: skip
+    if coordinated:
+        items.append(("Team caseload", reverse("team-caseload", args=[coordinated[0].slug])))
     if Role.COORDINATOR in roles:
         items.append(("Import", reverse("import-upload")))
     if roles & {Role.COORDINATOR, Role.DATA_PROTECTION}:
