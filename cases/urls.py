@@ -5,6 +5,9 @@ from cases import views
 urlpatterns = [
     path("caseload/", views.my_caseload, name="my-caseload"),
     path("schemes/<slug:slug>/caseload/", views.team_caseload, name="team-caseload"),
+    path(
+        "schemes/<slug:slug>/conference-pack/", views.conference_pack_view, name="conference-pack"
+    ),
     path("offenders/<int:pk>/plan/", views.case_plan, name="case-plan"),
     path("offenders/<int:pk>/plan.pdf", views.plan_pdf, name="plan-pdf"),
     path("offenders/<int:pk>/conferences/new/", views.conference_create, name="conference-new"),

@@ -21,6 +21,7 @@ from cases.forms import (
     PartnerReferralStepForm,
 )
 from cases.models import Action, Appointment, Conference, EnforcementFlag, PartnerReferral
+from cases.pack import conference_pack
 from cases.selectors import (
     appointments_of,
     carried_forward,
@@ -583,3 +584,28 @@ def team_caseload(request, slug: str):
     ).filter(scheme=scheme)  # fmt: skip
     managers = register_filter_options(user=request.user, on=today)["managers"]
     return _caseload_page(request, people, title="Team caseload", scheme=scheme, managers=managers)
+
+
+def conference_pack_view(request, slug: str):
+    """The conference pack for a day: the page lists who is in it, ?format=pdf prints it."""
+    scheme = Scheme.objects.filter(slug=slug).first()
+    if scheme is None or not coordinates_scheme(user=request.user, scheme=scheme):
+        raise Http404
+    try:
+        on = date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        on = timezone.localdate()
+    entries = conference_pack(user=request.user, scheme=scheme, on=on)
+    log_consultation(
+        request=request, access={entry.person.pk: entry.access for entry in entries},
+        purpose="export" if request.GET.get("format") == "pdf" else "page_view",
+    )  # fmt: skip
+    context = {"scheme": scheme, "on": on, "entries": entries}
+    if request.GET.get("format") != "pdf":
+        return render(request, "cases/pack.html", context)
+    agencies = sorted({m.agency.name for m in memberships_of(user=request.user)})
+    context.update(
+        produced_at=timezone.localtime(), reader=request.user, reader_agency=", ".join(agencies)
+    )
+    pdf = render_pdf("cases/pack_pdf.html", context)
+    return pdf_download(f"conference-pack-{scheme.slug}-{on.isoformat()}.pdf", pdf)
