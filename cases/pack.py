@@ -10,9 +10,10 @@ from django.db.models import Max, OuterRef, Subquery
 
 from cases.models import OPEN_ACTION, Action, Conference
 from ppo.access import record_access
-from ppo.models import Event, Offender, Scheme, User
+from ppo.codes import Programme
+from ppo.models import Event, Offender, ProgrammeMembership, Scheme, User
 from ppo.selectors import offenders_visible_to
-from ppo.status import with_status
+from ppo.status import memberships_open_on, with_status
 from selection.flags import Flag, review_flags
 from selection.matrix import breakdown_for_reader
 from selection.models import ScoringRun
@@ -50,14 +51,21 @@ def conference_pack(*, user: User, scheme: Scheme, on: date) -> list[PackEntry]:
         .annotate(last=Max("held_on"))
         .values("last")
     )
+    listed = ProgrammeMembership.objects.filter(
+        memberships_open_on(on), offender_id=OuterRef("pk"), programme=Programme.PPO
+    ).order_by("-start_date")
     people = list(
         with_status(visible_people.filter(pk__in=booked | overdue), on=on)
-        .annotate(last_conference=Subquery(held))
+        .annotate(
+            last_conference=Subquery(held),
+            listed_since=Subquery(listed.values("start_date")[:1]),
+        )
         .order_by("last_name", "first_name", "pk")
     )
     access = record_access(user=user, offenders=people, on=on)
     ids = [person.pk for person in people]
-    since = {person.pk: person.last_conference or date.min for person in people}
+    # What happened since the last conference, or since joining the list if none was held.
+    since = {person.pk: person.last_conference or person.listed_since or on for person in people}
     events: dict[int, list[Event]] = {}
     for event in (
         Event.objects.filter(offender_id__in=ids, date__lte=on)
