@@ -281,8 +281,14 @@ def test_the_case_pages_refuse_people_without_a_grant(client, dean, police_om, c
                                      agency=None, sent_on=TODAY, by=police_om)  # fmt: skip
     appointment = appointment_plan(offender=dean, agency=police_om.memberships.get().agency,
                                    kind="supervision", at=timezone.now(), by=police_om)  # fmt: skip
+    from cases.models import EnforcementFlag
+
+    flag = EnforcementFlag.objects.create(
+        offender=dean, first_absence=appointment, second_absence=appointment, raised_on=TODAY
+    )
     client.force_login(cjit_worker)
-    for url in (reverse("partner-referral-new", args=[dean.pk]),
+    for url in (reverse("enforcement", args=[flag.pk]),
+                reverse("partner-referral-new", args=[dean.pk]),
                 reverse("partner-referral", args=[referral.pk]),
                 reverse("appointment-new", args=[dean.pk]),
                 reverse("appointment", args=[appointment.pk]),

@@ -140,3 +140,16 @@ def test_seed_demo_sets_up_selection_once():
     call_command("seed_demo")
     assert Matrix.objects.count() == 2
     assert Referral.objects.count() == 3  # Wakefield has one offender manager to refer
+
+
+def test_seed_demo_gives_a_dozen_ppos_a_case_plan_once():
+    from cases.models import Action, Appointment, Conference, ExitPlan
+
+    call_command("seed_demo")
+    held = Conference.objects.filter(offender__scheme__slug="stockton", held_on__isnull=False)
+    assert held.count() == 12
+    assert Action.objects.filter(offender__scheme__slug="stockton").count() == 36
+    assert Appointment.objects.filter(offender__scheme__slug="stockton").count() == 48
+    assert ExitPlan.objects.count() == 24
+    call_command("seed_demo")
+    assert Conference.objects.filter(held_on__isnull=False).count() == 24

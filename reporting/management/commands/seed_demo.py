@@ -2,6 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from cases.demo import cases_demo_load
 from ppo.demo import (
     DEMO_PASSWORD,
     NATIONAL_PEOPLE,
@@ -21,7 +22,8 @@ class Command(BaseCommand):
         "Load synthetic demo data (never in production). --scale scheme (the default): two "
         "schemes, a persona per role, 60 PPOs and 600 other people each with two years of "
         "history, consent decisions for most of them, a selection matrix, panels and "
-        "referrals. --scale national adds 300 schemes and about 150,000 people for benchmarks."
+        "referrals, and case plans for a dozen PPOs. --scale national adds 300 schemes and "
+        "about 150,000 people for benchmarks."
     )
 
     def add_arguments(self, parser):
@@ -41,6 +43,7 @@ class Command(BaseCommand):
                 scheme = Scheme.objects.get(slug=slug)
                 consent_demo_load(scheme=scheme)
                 selection_demo_load(scheme=scheme)
+                cases_demo_load(scheme=scheme)
             if scale == "national":
                 built = national_demo_load(schemes=schemes, people=people)
                 self.stdout.write(f"National scale: built {built} new scheme(s).")
