@@ -13,7 +13,9 @@ from selection.flags import FlagRule
 
 
 class ConferenceFlags:
-    rules = [FlagRule("conference_overdue", "Case conference overdue", frozenset())]
+    # Custody, because the flag is held back during a long sentence: a reader not shown
+    # custody must not learn of one from the flag's absence.
+    rules = [FlagRule("conference_overdue", "Case conference overdue", frozenset({"custody"}))]
     review_date = "last_conference"
 
     def context(self, scheme):

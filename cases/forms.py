@@ -37,7 +37,10 @@ class ConferenceRecordForm(forms.Form):
 
     def __init__(self, *args, agencies, needs, **kwargs):
         super().__init__(*args, **kwargs)
-        for row in range(ATTENDEE_ROWS):
+        # Room for everyone recorded so far, and more.
+        recorded = sum(1 for key in self.initial if key.endswith("_name"))
+        self.attendee_count = max(ATTENDEE_ROWS, recorded + 2)
+        for row in range(self.attendee_count):
             self.fields[f"attendee_{row}_name"] = forms.CharField(
                 label=f"Attendee {row + 1}: name", required=False, max_length=200
             )
@@ -57,7 +60,8 @@ class ConferenceRecordForm(forms.Form):
 
     def attendee_rows(self):
         return [
-            (self[f"attendee_{r}_name"], self[f"attendee_{r}_agency"]) for r in range(ATTENDEE_ROWS)
+            (self[f"attendee_{r}_name"], self[f"attendee_{r}_agency"])
+            for r in range(self.attendee_count)
         ]
 
     def need_rows(self):
@@ -65,7 +69,7 @@ class ConferenceRecordForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        for row in range(ATTENDEE_ROWS):
+        for row in range(self.attendee_count):
             name, agency = data.get(f"attendee_{row}_name"), data.get(f"attendee_{row}_agency")
             if name and not agency:
                 self.add_error(f"attendee_{row}_agency", f"Select the agency of {name}")
@@ -75,7 +79,7 @@ class ConferenceRecordForm(forms.Form):
         data = self.cleaned_data
         return [
             (data[f"attendee_{r}_agency"], data[f"attendee_{r}_name"])
-            for r in range(ATTENDEE_ROWS)
+            for r in range(self.attendee_count)
             if data.get(f"attendee_{r}_agency") and data.get(f"attendee_{r}_name")
         ]
 
@@ -95,7 +99,7 @@ class ConferenceRecordForm(forms.Form):
             "version": conference.version,
             "offender_attended": {True: "yes", False: "no"}.get(conference.offender_attended, ""),
         }
-        for row, attendee in enumerate(conference.attendees.all()[:ATTENDEE_ROWS]):
+        for row, attendee in enumerate(conference.attendees.all()):
             initial[f"attendee_{row}_name"] = attendee.name
             initial[f"attendee_{row}_agency"] = attendee.agency_id
         for assessment in conference.needs.all():
@@ -175,9 +179,10 @@ class AppointmentForm(forms.Form):
     day = govuk.DateField(label="Date")
     time = forms.TimeField(label="Time", help_text="For example, 14:30", input_formats=["%H:%M"])
 
-    def __init__(self, *args, agencies, **kwargs):
+    def __init__(self, *args, agencies, kinds, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies
+        self.fields["kind"].choices = kinds
 
 
 class AppointmentOutcomeForm(forms.Form):

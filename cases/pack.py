@@ -36,7 +36,14 @@ class PackEntry:
 def conference_pack(*, user: User, scheme: Scheme, on: date) -> list[PackEntry]:
     visible_people = offenders_visible_to(user=user).filter(scheme=scheme)
     flags = review_flags(scheme=scheme, on=on, people=visible_people)
-    overdue = {f.offender_id for f in flags if f.code == "conference_overdue"}
+    # Overdue and not yet booked: those booked for a later day are in that day's pack.
+    booked_later = set(
+        Conference.objects.filter(
+            offender__in=visible_people, kind=Conference.Kind.CONFERENCE,
+            held_on__isnull=True, scheduled_for__gt=on,
+        ).values_list("offender_id", flat=True)
+    )  # fmt: skip
+    overdue = {f.offender_id for f in flags if f.code == "conference_overdue"} - booked_later
     booked = set(
         Conference.objects.filter(
             offender__in=visible_people, kind=Conference.Kind.CONFERENCE, scheduled_for=on

@@ -26,8 +26,12 @@ def case_settings_for(scheme: Scheme) -> CaseSettings:
 
 
 def carried_forward(*, conference: Conference) -> list[Action]:
-    """Actions still open from before this conference: they come forward to it."""
-    before = Q(conference__isnull=True) | Q(conference__scheduled_for__lt=conference.scheduled_for)
+    """Actions from before this conference that are still open: they come forward to it.
+    (Which were open on the day itself is not kept: an action done since drops off.)"""
+    day = conference.held_on or conference.scheduled_for
+    before = Q(conference__isnull=True, created_at__date__lt=day) | Q(
+        conference__scheduled_for__lt=conference.scheduled_for
+    )
     return list(
         Action.objects.filter(before, OPEN_ACTION, offender_id=conference.offender_id)
         .exclude(conference=conference)

@@ -21,6 +21,7 @@ from cases.models import (
     NeedAssessment,
     PartnerReferral,
 )
+from ppo.access import record_access
 from ppo.codes import ActionStatus, ExitDestination, Need, NeedLevel, Pathway
 from ppo.models import Agency, Offender, User
 from ppo.selectors import current_managers
@@ -172,7 +173,10 @@ def action_update(
     by: User,
 ) -> Action:
     """Change an action's progress, outcome, due date or lead. Two partners editing the same
-    action: the second save (started from the older version) is refused, not merged."""
+    action: the second save (started from the older version) is refused, not merged; that
+    is said first, before any other problem, so the second partner sees the change."""
+    if not Action.objects.filter(pk=action.pk, version=version).exists():
+        raise ValidationError(STALE)
     errors = _lead_problems(action.offender, lead_agency, lead_officer)
     if status not in ActionStatus.values:
         errors["status"] = ["Select the status"]
@@ -302,13 +306,15 @@ def appointment_plan(
 def appointment_outcome(
     *, appointment: Appointment, outcome: str, note: str, by: User
 ) -> EnforcementFlag | None:
-    """Record whether the person came. A failure alerts the offender manager; a second
-    failure within 28 days of another raises an enforcement flag (consider breach or
-    recall). Returns the flag raised, if any."""
-    # Locked, so two people recording the same appointment at once cannot both succeed.
-    appointment = (
-        Appointment.objects.select_for_update().select_related("offender").get(pk=appointment.pk)
-    )
+    """Record whether the person came. A failure alerts the offender managers shown that
+    kind of appointment; a failure within 28 days of another raises an enforcement flag
+    (consider breach or recall), alerting those shown the case record. Returns the flag
+    raised, if any."""
+    # The person's row is locked first: outcomes for one person are recorded one at a time,
+    # so two failures recorded at once cannot both miss the 28-day rule, and one appointment
+    # cannot get two outcomes.
+    Offender.objects.select_for_update().get(pk=appointment.offender_id)
+    appointment = Appointment.objects.select_related("offender").get(pk=appointment.pk)
     errors: dict[str, list[str]] = {}
     if outcome not in Appointment.Outcome.values:
         errors["outcome"] = ["Select what happened"]
@@ -318,25 +324,21 @@ def appointment_outcome(
         errors["outcome"] = ["This appointment's outcome is already recorded"]
     if errors:
         raise ValidationError(errors)
-    appointment.outcome, appointment.outcome_note, appointment.outcome_by = (
-        outcome,
-        note.strip(),
-        by,
-    )
+    appointment.outcome, appointment.outcome_note = outcome, note.strip()
+    appointment.outcome_by = by
     appointment.save(update_fields=["outcome", "outcome_note", "outcome_by"])
     if outcome != Appointment.Outcome.FAILED:
         return None
     offender = appointment.offender
     day = timezone.localtime(appointment.at).date()
-    url = reverse("case-plan", args=[offender.pk])
-    for manager in current_managers(offender=offender, on=timezone.localdate()):
-        notify(
-            user=manager, key=f"appointment-failed:{appointment.pk}", url=url,
-            text=f"Record {offender.local_id} failed to attend a "
-                 f"{appointment.get_kind_display().lower()} appointment on {date_format(day)}.",
-        )  # fmt: skip
+    _notify_managers(
+        offender, lambda access: access.shows_appointment(appointment.kind),
+        key=f"appointment-failed:{appointment.pk}",
+        text=f"Record {offender.local_id} failed to attend a "
+             f"{appointment.get_kind_display().lower()} appointment on {date_format(day)}.",
+    )  # fmt: skip
     window = timedelta(days=ENFORCEMENT_DAYS)
-    earlier = (
+    nearest = (
         Appointment.objects.filter(
             offender=offender, outcome=Appointment.Outcome.FAILED,
             # By calendar day in UK time: a clock change must not move the 28 days' edge.
@@ -346,20 +348,30 @@ def appointment_outcome(
         .order_by("-at")
         .first()
     )  # fmt: skip
-    if earlier is None:
+    if nearest is None:
         return None
-    first, second = sorted([earlier, appointment], key=lambda a: a.at)
-    flag, _ = EnforcementFlag.objects.get_or_create(
-        second_absence=second,
-        defaults={"offender": offender, "first_absence": first, "raised_on": day},
-    )
-    for manager in current_managers(offender=offender, on=timezone.localdate()):
-        notify(
-            user=manager, key=f"enforcement:{flag.pk}", url=url,
-            text=f"Record {offender.local_id} has missed two appointments within "
-                 f"{ENFORCEMENT_DAYS} days: consider breach or recall.",
-        )  # fmt: skip
+    # The flag belongs to the absence whose recording raised it (so recording a missed
+    # appointment late raises a new flag rather than finding one already followed up).
+    flag = EnforcementFlag.objects.create(
+        offender=offender, first_absence=nearest, second_absence=appointment,
+        raised_on=timezone.localdate(),
+    )  # fmt: skip
+    _notify_managers(
+        offender, lambda access: access.shows_case_record, key=f"enforcement:{flag.pk}",
+        text=f"Record {offender.local_id} has missed two appointments within "
+             f"{ENFORCEMENT_DAYS} days: consider breach or recall.",
+    )  # fmt: skip
     return flag
+
+
+def _notify_managers(offender: Offender, shown, *, key: str, text: str) -> None:
+    """Notify the person's offender managers who are shown what the notice is about."""
+    today = timezone.localdate()
+    url = reverse("case-plan", args=[offender.pk])
+    for manager in current_managers(offender=offender, on=today):
+        access = record_access(user=manager, offenders=[offender], on=today)[offender.pk]
+        if shown(access):
+            notify(user=manager, key=key, text=text, url=url)
 
 
 def enforcement_follow_up(*, flag: EnforcementFlag, follow_up: str, by: User) -> EnforcementFlag:
@@ -367,11 +379,13 @@ def enforcement_follow_up(*, flag: EnforcementFlag, follow_up: str, by: User) ->
         raise ValidationError(
             {"follow_up": ["Say what was done: breach, recall, warning or other"]}
         )
-    if flag.followed_up_on:
+    # Written only if no one has recorded the follow-up since the page was opened.
+    recorded = EnforcementFlag.objects.filter(pk=flag.pk, followed_up_on__isnull=True).update(
+        follow_up=follow_up.strip(), followed_up_by=by, followed_up_on=timezone.localdate()
+    )
+    if not recorded:
         raise ValidationError({"follow_up": ["The follow-up is already recorded"]})
-    flag.follow_up, flag.followed_up_by = follow_up.strip(), by
-    flag.followed_up_on = timezone.localdate()
-    flag.save(update_fields=["follow_up", "followed_up_by", "followed_up_on"])
+    flag.refresh_from_db()
     return flag
 
 

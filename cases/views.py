@@ -34,6 +34,7 @@ from cases.selectors import (
 )
 from cases.services import (
     NEXT_STATES,
+    STALE,
     action_create,
     action_update,
     appointment_outcome,
@@ -50,7 +51,7 @@ from ppo.codes import Need, Pathway, Programme, Status
 from ppo.documents import render_pdf
 from ppo.downloads import pdf_download
 from ppo.govuk import add_service_errors, posted
-from ppo.models import REGISTER_ROLES, Agency, Membership, Offender, Role, Scheme
+from ppo.models import EDIT_ROLES, Agency, Membership, Offender, Role, Scheme
 from ppo.selectors import (
     can_edit_offender,
     coordinates_scheme,
@@ -62,7 +63,7 @@ from ppo.selectors import (
 )
 from selection.flags import review_flags
 from selection.letters import letter_context
-from selection.sections import visible
+from selection.sections import latest_responses, snoozed, visible
 
 TREND_CONFERENCES = 4
 
@@ -71,6 +72,11 @@ def _access(request, offender: Offender, purpose: str = "page_view"):
     access = record_access(user=request.user, offenders=[offender], on=timezone.localdate())
     log_consultation(request=request, access=access, purpose=purpose)
     return access[offender.pk]
+
+
+def _stale(error: ValidationError) -> bool:
+    """Whether a save was refused because someone else saved first (see services.STALE)."""
+    return STALE in error.messages
 
 
 def _may_manage(user, offender: Offender) -> bool:
@@ -105,20 +111,26 @@ def _plan_context(offender: Offender, access, on: date) -> dict:
     ]
     # Newest first, so the soonest booked meeting is the last of those still to come.
     upcoming = [c for c in conferences if c.held_on is None and c.scheduled_for >= on]
+    responses = latest_responses([offender.pk])
     flags = [
         f for f in review_flags(scheme=offender.scheme, on=on,
                                 people=Offender.objects.filter(pk=offender.pk))
-        if visible(f, access)
+        if visible(f, access) and not snoozed(responses.get((offender.pk, f.code)), on)
     ]  # fmt: skip
     why = letter_context(offender=offender, kind="induction", access=access)
     record = access.shows_case_record
-    appointments = list(appointments_of(offender=offender)) if record else []
+    appointments = [
+        a for a in appointments_of(offender=offender) if access.shows_appointment(a.kind)
+    ]
     now = timezone.now()
     week_ago = now - timedelta(days=7)
     return {
         "referrals": [
             r for r in partner_referrals_of(offender=offender) if access.shows_pathway(r.pathway)
         ],
+        "withheld_appointments": any(
+            not access.shows_appointment(kind) for kind in Appointment.Kind.values
+        ),
         "appointments_next": [a for a in appointments if a.at >= now][:5],
         "appointments_past": [a for a in appointments if a.at < now][-5:][::-1],
         "contacts_this_week": sum(
@@ -126,7 +138,7 @@ def _plan_context(offender: Offender, access, on: date) -> dict:
             for a in appointments
             if week_ago <= a.at < now and a.outcome == Appointment.Outcome.ATTENDED
         ),
-        "contact_target": contact_target_of(offender=offender) if record else None,
+        "contact_target": contact_target_of(offender=offender),
         "enforcement": list(open_enforcement(offender=offender)) if record else [],
         "exit_plan": exit_plan_of(offender=offender) if record else None,
         "offender": offender,
@@ -198,8 +210,9 @@ def _conference_for(user, pk: int) -> Conference:
 
 
 def conference_detail(request, pk: int):
-    """Record what happened at a conference. Only those who run the plan and are shown every
-    need and the case record may record it; others read what they are shown."""
+    """Record what happened at a conference. Those who run the plan and are shown the case
+    record may record it, assessing the needs they are shown; others read what they are
+    shown."""
     conference = _conference_for(request.user, pk)
     offender = conference.offender
     access = _access(request, offender)
@@ -224,7 +237,16 @@ def conference_detail(request, pk: int):
                     needs=form.needs(), assessable=needs, by=request.user,
                 )  # fmt: skip
             except ValidationError as error:
-                add_service_errors(form, error)
+                if _stale(error):
+                    # Show what is there now; the next save knowingly replaces it.
+                    conference.refresh_from_db()
+                    form = ConferenceRecordForm(
+                        initial=ConferenceRecordForm.initial_from(conference),
+                        agencies=_scheme_agencies(offender), needs=needs,
+                    )  # fmt: skip
+                    messages.error(request, STALE)
+                else:
+                    add_service_errors(form, error)
             else:
                 messages.success(request, "Conference recorded.")
                 return redirect("conference-detail", pk=conference.pk)
@@ -251,9 +273,9 @@ def action_new(request, pk: int):
         raise Http404
     access = _access(request, offender)
     conference = None
-    if request.GET.get("conference"):
+    if request.GET.get("conference", "").isdigit():
         conference = Conference.objects.filter(
-            pk=request.GET["conference"], offender=offender
+            pk=int(request.GET["conference"]), offender=offender
         ).first()
     pathways = [code for code in Pathway.values if access.shows_pathway(code)]
     form = ActionForm(posted(request), agencies=_scheme_agencies(offender), pathways=pathways)
@@ -282,7 +304,7 @@ def action_new(request, pk: int):
 def _may_update(user, action: Action) -> bool:
     """Those who run the plan, and the staff of the action's lead agency."""
     leads = Membership.objects.filter(
-        user=user, agency_id=action.lead_agency_id, role__in=REGISTER_ROLES
+        user=user, agency_id=action.lead_agency_id, role__in=EDIT_ROLES
     ).exists()
     return leads or _may_manage(user, action.offender)
 
@@ -296,12 +318,16 @@ def action_edit(request, pk: int):
     access = _access(request, offender)
     if not access.shows_pathway(action.pathway) or not _may_update(request.user, action):
         raise Http404
-    form = ActionUpdateForm(
-        posted(request), agencies=_scheme_agencies(offender),
-        initial={"status": action.status, "outcome": action.outcome, "version": action.version,
-                 "lead_agency": action.lead_agency_id, "lead_officer": action.lead_officer,
-                 "due_date": action.due_date},
-    )  # fmt: skip
+
+    def current(data=None):
+        return ActionUpdateForm(
+            data, agencies=_scheme_agencies(offender),
+            initial={"status": action.status, "outcome": action.outcome,
+                     "version": action.version, "lead_agency": action.lead_agency_id,
+                     "lead_officer": action.lead_officer, "due_date": action.due_date},
+        )  # fmt: skip
+
+    form = current(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -312,13 +338,13 @@ def action_edit(request, pk: int):
                 by=request.user,
             )  # fmt: skip
         except ValidationError as error:
-            # Show what is there now, and let the next save knowingly replace it.
-            action.refresh_from_db()
-            data = request.POST.copy()
-            data["version"] = action.version
-            form = ActionUpdateForm(data, agencies=_scheme_agencies(offender))
-            form.is_valid()
-            add_service_errors(form, error)
+            if _stale(error):
+                # Show what is there now; the next save knowingly replaces it.
+                action.refresh_from_db()
+                form = current()
+                messages.error(request, STALE)
+            else:
+                add_service_errors(form, error)
         else:
             messages.success(request, "Action updated.")
             return redirect("case-plan", pk=offender.pk)
@@ -369,18 +395,23 @@ def partner_referral_detail(request, pk: int):
     if not access.shows_pathway(referral.pathway):
         raise Http404
     partner = Membership.objects.filter(
-        user=request.user, agency_id=referral.agency_id, role__in=REGISTER_ROLES
+        user=request.user, agency_id=referral.agency_id, role__in=EDIT_ROLES
     ).exists()
     may_update = partner or _may_manage(request.user, offender)
     steps = list(NEXT_STATES.get(referral.state, {}))
+    initial = {"version": referral.version, "on": timezone.localdate()}
     form = PartnerReferralStepForm(
-        posted(request) if may_update else None, steps=steps,
-        initial={"version": referral.version, "on": timezone.localdate()},
-    )  # fmt: skip
+        posted(request) if may_update else None, steps=steps, initial=initial
+    )
+    stale = request.method == "POST" and request.POST.get("version") != str(referral.version)
     if request.method == "POST":
-        if not may_update or not steps:
+        if not may_update:
             raise Http404
-        if form.is_valid():
+        if stale:
+            # Someone moved the referral on since the page was opened: show where it is now.
+            form = PartnerReferralStepForm(steps=steps, initial=initial)
+            messages.error(request, STALE)
+        elif form.is_valid():
             data = form.cleaned_data
             try:
                 partner_referral_advance(
@@ -396,7 +427,8 @@ def partner_referral_detail(request, pk: int):
     return render(
         request, "cases/partner_referral.html",
         {"referral": referral, "offender": offender, "access": access,
-         "form": form if may_update and steps else None, "may_update": may_update and bool(steps),
+         "form": form if may_update and (steps or stale) else None,
+         "may_update": may_update and bool(steps),
          "heading": f"Referral to {referral.service}", "button": "Save"},
     )  # fmt: skip
 
@@ -404,9 +436,10 @@ def partner_referral_detail(request, pk: int):
 def appointment_new(request, pk: int):
     offender = offender_for(user=request.user, pk=pk)
     access = _access(request, offender)
-    if not _may_manage(request.user, offender) or not access.shows_case_record:
+    kinds = [(k, label) for k, label in Appointment.Kind.choices if access.shows_appointment(k)]
+    if not _may_manage(request.user, offender) or not kinds:
         raise Http404
-    form = AppointmentForm(posted(request), agencies=_scheme_agencies(offender))
+    form = AppointmentForm(posted(request), agencies=_scheme_agencies(offender), kinds=kinds)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         at = timezone.make_aware(datetime.combine(data["day"], data["time"]))
@@ -432,11 +465,11 @@ def appointment_detail(request, pk: int):
     offender = offender_for(user=request.user, pk=appointment.offender_id)
     access = _access(request, offender)
     staff = Membership.objects.filter(
-        user=request.user, agency_id=appointment.agency_id, role__in=REGISTER_ROLES
+        user=request.user, agency_id=appointment.agency_id, role__in=EDIT_ROLES
     ).exists()
-    may_record = access.shows_case_record and (staff or _may_manage(request.user, offender))
-    if not access.shows_case_record:
+    if not access.shows_appointment(appointment.kind):
         raise Http404
+    may_record = staff or _may_manage(request.user, offender)
     form = AppointmentOutcomeForm(posted(request) if may_record else None)
     if request.method == "POST":
         if not may_record:
@@ -461,6 +494,7 @@ def appointment_detail(request, pk: int):
     return render(
         request, "cases/appointment.html",
         {"appointment": appointment, "offender": offender, "access": access,
+         "note_shown": access.shows_appointment_note(appointment.kind),
          "form": form if may_record and not appointment.outcome else None,
          "heading": "Appointment", "button": "Record outcome"},
     )  # fmt: skip
@@ -503,14 +537,9 @@ def exit_plan_edit(request, pk: int):
     access = _access(request, offender)
     if not _may_manage(request.user, offender) or not access.shows_case_record:
         raise Http404
-    plan = exit_plan_of(offender=offender)
-    initial = (
-        {"removal_criteria": plan.removal_criteria, "continuing_support": plan.continuing_support,
-         "destination": plan.destination, "version": plan.version,
-         "agreed_with_offender_on": plan.agreed_with_offender_on}
-        if plan else {}
-    )  # fmt: skip
-    form = ExitPlanForm(posted(request), initial=initial)
+    form = ExitPlanForm(
+        posted(request), initial=_exit_plan_initial(exit_plan_of(offender=offender))
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -521,7 +550,12 @@ def exit_plan_edit(request, pk: int):
                 agreed_with_offender_on=data["agreed_with_offender_on"], by=request.user,
             )  # fmt: skip
         except ValidationError as error:
-            add_service_errors(form, error)
+            if _stale(error):
+                # Show what is there now; the next save knowingly replaces it.
+                form = ExitPlanForm(initial=_exit_plan_initial(exit_plan_of(offender=offender)))
+                messages.error(request, STALE)
+            else:
+                add_service_errors(form, error)
         else:
             messages.success(request, "Exit plan saved.")
             return redirect("case-plan", pk=offender.pk)
@@ -591,10 +625,13 @@ def conference_pack_view(request, slug: str):
     scheme = Scheme.objects.filter(slug=slug).first()
     if scheme is None or not coordinates_scheme(user=request.user, scheme=scheme):
         raise Http404
+    today = timezone.localdate()
     try:
         on = date.fromisoformat(request.GET.get("date", ""))
     except ValueError:
-        on = timezone.localdate()
+        on = today
+    # A conference day within a year either way; anything else is a typing slip.
+    on = min(max(on, today - timedelta(days=366)), today + timedelta(days=366))
     entries = conference_pack(user=request.user, scheme=scheme, on=on)
     log_consultation(
         request=request, access={entry.person.pk: entry.access for entry in entries},
@@ -609,3 +646,13 @@ def conference_pack_view(request, slug: str):
     )
     pdf = render_pdf("cases/pack_pdf.html", context)
     return pdf_download(f"conference-pack-{scheme.slug}-{on.isoformat()}.pdf", pdf)
+
+
+def _exit_plan_initial(plan) -> dict:
+    if plan is None:
+        return {}
+    return {
+        "removal_criteria": plan.removal_criteria, "continuing_support": plan.continuing_support,
+        "destination": plan.destination, "version": plan.version,
+        "agreed_with_offender_on": plan.agreed_with_offender_on,
+    }  # fmt: skip

@@ -18,6 +18,8 @@ from django.db.models.functions import JSONObject, TruncDate
 from ppo.models import REGISTER_ROLES, Offender, OffenderGroupObjectPermission, User
 from ppo.models.register import VIEW_OFFENDER
 from sharing.categories import (
+    APPOINTMENT_CATEGORIES,
+    APPOINTMENT_NOTE_CATEGORIES,
     CASE_RECORD_CATEGORY,
     EVENT_CATEGORIES,
     NEED_CATEGORIES,
@@ -55,8 +57,15 @@ class RecordAccess:
 
     @property
     def shows_case_record(self) -> bool:
-        """Minutes, the person's comments, appointments, contact and the exit plan."""
+        """Minutes, the person's comments, enforcement and the exit plan."""
         return CASE_RECORD_CATEGORY in self.categories
+
+    def shows_appointment(self, kind: str) -> bool:
+        return APPOINTMENT_CATEGORIES[kind] in self.categories
+
+    def shows_appointment_note(self, kind: str) -> bool:
+        category = APPOINTMENT_NOTE_CATEGORIES.get(kind, APPOINTMENT_CATEGORIES[kind])
+        return category in self.categories
 
     @property
     def shows_all_personal_fields(self) -> bool:

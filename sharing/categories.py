@@ -72,9 +72,26 @@ PATHWAY_CATEGORIES: dict[str, Category] = {
     Pathway.CHILDREN: Category.FAMILY,
     Pathway.ATTITUDES: Category.RISK,
 }
-# Conference minutes, the offender's comments, appointments, contact and enforcement, and
-# the exit plan: how the person is being supervised.
+# Conference minutes, the offender's comments, enforcement and the exit plan: how the
+# person is being supervised.
 CASE_RECORD_CATEGORY = Category.SUPERVISION
+# Appointments by kind: a drug treatment appointment is treatment engagement (whether they
+# came), a health one health, and so on. A note on a treatment or health appointment may
+# say why they missed it, so it needs the clinical (or health) category.
+APPOINTMENT_CATEGORIES: dict[str, Category] = {
+    "supervision": Category.SUPERVISION,
+    "home_visit": Category.SUPERVISION,
+    "other": Category.SUPERVISION,
+    "drug_treatment": Category.TREATMENT_ENGAGEMENT,
+    "drug_test": Category.TREATMENT_ENGAGEMENT,
+    "health": Category.HEALTH,
+    "housing": Category.ACCOMMODATION,
+    "ete": Category.ETE,
+}
+APPOINTMENT_NOTE_CATEGORIES: dict[str, Category] = {
+    "drug_treatment": Category.TREATMENT_CLINICAL,
+    "drug_test": Category.TREATMENT_CLINICAL,
+}
 
 # The person's details on the offender page and in the API, by field.
 OFFENDER_FIELD_CATEGORIES: dict[str, Category] = {
