@@ -17,6 +17,12 @@ urlpatterns = [
     # Signing out must work with an expired session too, or the user lands on a 405.
     path("sign-out/", login_not_required(LogoutView.as_view()), name="sign-out"),
     path("background-check/", reporting_views.background_check, name="background-check"),
+    path("schemes/<slug:slug>/returns/", reporting_views.returns_list, name="returns"),
+    path(
+        "schemes/<slug:slug>/returns/<str:month>/",
+        reporting_views.return_detail,
+        name="return-detail",
+    ),
     path("healthz", ppo_views.health, name="health"),
     path("", include("ppo.urls")),
     path("", include("sharing.urls")),

@@ -33,3 +33,43 @@ class BackgroundCheck(models.Model):
 
     def __str__(self) -> str:
         return f"Background check {self.pk}"
+
+
+class MonthlyReturn(models.Model):
+    """A scheme's return for a month: built (and rebuilt) as a draft from history, then
+    submitted by the coordinator, which freezes it: the exact JSON filed, its checksum, who
+    and when. A submitted row is never changed (a trigger refuses it, migration 0002)."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Ready to review"
+        SUBMITTED = "submitted", "Submitted"
+
+    scheme = models.ForeignKey("ppo.Scheme", on_delete=models.PROTECT, related_name="returns")
+    month = models.DateField(help_text="The first day of the month.")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
+    draft = models.JSONField(help_text="The return as last computed.")
+    computed_at = models.DateTimeField()
+    filed = models.TextField(blank=True, help_text="The JSON submitted, byte for byte.")
+    checksum = models.CharField(max_length=64, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["scheme", "-month"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "month"], name="one_return_a_month"),
+            models.CheckConstraint(
+                condition=models.Q(state="draft")
+                | (
+                    ~models.Q(filed="")
+                    & ~models.Q(checksum="")
+                    & models.Q(submitted_at__isnull=False)
+                ),
+                name="submitted_return_is_frozen_whole",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scheme} return for {self.month:%Y-%m}"

@@ -7,9 +7,10 @@ import calendar
 import csv
 import io
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Exists, OuterRef, Q, Subquery
+from django.utils import timezone
 from openpyxl import Workbook
 
 from ppo.codes import (
@@ -50,10 +51,14 @@ def month_bounds(month: str, *, today: date) -> tuple[date, date]:
         raise ReturnRefused(f"{month!r} is not a month: use YYYY-MM, for example 2026-10") from None
     if len(month) != 7:
         raise ReturnRefused(f"{month!r} is not a month: use YYYY-MM, for example 2026-10")
-    last = date(year, number, calendar.monthrange(year, number)[1])
+    last = month_end(first)
     if last >= today:
         raise ReturnRefused(f"{month} has not ended yet: a return is made once the month is over")
     return first, last
+
+
+def month_end(first: date) -> date:
+    return first.replace(day=calendar.monthrange(first.year, first.month)[1])
 
 
 def _age(born: date, on: date) -> int:
@@ -199,3 +204,10 @@ def return_xlsx(document: dict) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def previous_month(today: date | None = None) -> tuple[date, date]:
+    """The month before `today`'s (default: today in UK time)."""
+    today = today or timezone.localdate()
+    last = today.replace(day=1) - timedelta(days=1)
+    return last.replace(day=1), last

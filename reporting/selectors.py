@@ -1,9 +1,12 @@
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from reporting.models import BackgroundCheck
+from ppo.models import Event, Scheme
+from reporting.models import BackgroundCheck, MonthlyReturn
+from reporting.returns import return_rows
 
 # A check not completed within this time suggests no worker is consuming the queue.
 STALLED_AFTER = timedelta(minutes=2)
@@ -33,4 +36,30 @@ def background_status() -> BackgroundStatus:
         waiting = waiting.filter(requested_at__gt=last_completed.requested_at)
     return BackgroundStatus(
         last_completed=last_completed, oldest_waiting=waiting.order_by("requested_at").first()
+    )
+
+
+def returns_of(*, scheme: Scheme) -> QuerySet[MonthlyReturn]:
+    return MonthlyReturn.objects.filter(scheme=scheme).select_related("submitted_by")
+
+
+def return_differences(*, filed: dict, now: dict) -> list[tuple[str, object, object]]:
+    """(figure, as filed, as the history now gives it) for every figure that changed."""
+    before, after = dict(return_rows(filed)), dict(return_rows(now))
+    return [
+        (key, before.get(key), after.get(key))
+        for key in dict.fromkeys([*before, *after])
+        if before.get(key) != after.get(key)
+    ]
+
+
+def recorded_since_filing(*, filed: MonthlyReturn, last: date) -> QuerySet[Event]:
+    """Events about the scheme's people recorded after the return was submitted but dated
+    in or before its month: the back-dated history that changes the figures."""
+    return (
+        Event.objects.filter(
+            offender__scheme=filed.scheme, recorded_at__gt=filed.submitted_at, date__lte=last
+        )
+        .select_related("offender", "recorded_by")
+        .order_by("date", "id")
     )

@@ -1,12 +1,17 @@
-"""Writes for reporting. Background checks prove the queue, worker and scheduler work."""
+"""Writes for reporting: background checks (which prove the queue, worker and scheduler
+work) and monthly returns (built as drafts, submitted and frozen)."""
 
-from datetime import timedelta
+import hashlib
+import json
+from datetime import date, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from ppo.models import User
-from reporting.models import BackgroundCheck
+from ppo.models import Scheme, User
+from reporting.models import BackgroundCheck, MonthlyReturn
+from reporting.returns import monthly_return
 
 CHECK_RETENTION = timedelta(days=30)
 
@@ -34,3 +39,55 @@ def background_check_complete(*, check_id: int, worker: str) -> bool:
         completed_at=timezone.now(), worker=worker
     )
     return claimed == 1
+
+
+# --- monthly returns -------------------------------------------------------------------------
+
+
+def return_text(document: dict) -> str:
+    """The JSON of a return as filed: the same bytes monthly_return --format json prints."""
+    return json.dumps(document, indent=2) + "\n"
+
+
+def return_checksum(document: dict) -> str:
+    return hashlib.sha256(return_text(document).encode()).hexdigest()
+
+
+@transaction.atomic
+def return_build(*, scheme: Scheme, first: date, last: date) -> MonthlyReturn:
+    """Compute the month's return and keep it as the draft, unless it was submitted (then
+    it is left as filed). One transaction: a worker killed half way leaves nothing; run
+    again, it gives the same draft."""
+    document = monthly_return(scheme=scheme, first=first, last=last)
+    existing = MonthlyReturn.objects.select_for_update().filter(scheme=scheme, month=first).first()
+    if existing is None:
+        return MonthlyReturn.objects.create(
+            scheme=scheme, month=first, draft=document, computed_at=timezone.now()
+        )
+    if existing.state == MonthlyReturn.State.DRAFT:
+        existing.draft, existing.computed_at = document, timezone.now()
+        existing.save(update_fields=["draft", "computed_at"])
+    return existing
+
+
+@transaction.atomic
+def return_submit(
+    *, scheme: Scheme, first: date, last: date, reviewed: str, by: User
+) -> MonthlyReturn:
+    """File the return as the coordinator reviewed it. `reviewed` is the checksum of the
+    figures they were shown: if the history changed since, the figures did too, and they
+    are asked to look again rather than file something they did not see."""
+    built = return_build(scheme=scheme, first=first, last=last)
+    if built.state == MonthlyReturn.State.SUBMITTED:
+        raise ValidationError("This return has already been submitted")
+    if return_checksum(built.draft) != reviewed:
+        raise ValidationError(
+            "The figures changed since you opened the page (history was recorded for the "
+            "month meanwhile). Check them again before submitting."
+        )
+    text = return_text(built.draft)
+    built.state = MonthlyReturn.State.SUBMITTED
+    built.filed, built.checksum = text, hashlib.sha256(text.encode()).hexdigest()
+    built.submitted_by, built.submitted_at = by, timezone.now()
+    built.save(update_fields=["state", "filed", "checksum", "submitted_by", "submitted_at"])
+    return built

@@ -1,13 +1,20 @@
+import json
+from datetime import timedelta
+
 from django.contrib import messages
-from django.http import Http404
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ppo.access import record_access
-from ppo.models import Role
+from ppo.documents import render_pdf
+from ppo.downloads import pdf_download
+from ppo.models import Role, Scheme
 from ppo.selectors import (
     all_schemes,
+    coordinates_scheme,
     memberships_of,
     register_search,
     roles_of,
@@ -15,8 +22,28 @@ from ppo.selectors import (
     schemes_of,
     setup_counts,
 )
-from reporting.selectors import background_status
-from reporting.services import background_check_request
+from reporting.models import MonthlyReturn
+from reporting.returns import (
+    ReturnRefused,
+    month_bounds,
+    monthly_return,
+    previous_month,
+    return_csv,
+    return_rows,
+    return_xlsx,
+)
+from reporting.selectors import (
+    background_status,
+    recorded_since_filing,
+    return_differences,
+    returns_of,
+)
+from reporting.services import (
+    background_check_request,
+    return_checksum,
+    return_submit,
+    return_text,
+)
 
 CASELOAD_SHOWN = 25
 
@@ -66,3 +93,93 @@ def background_check(request):
         "whether it was completed.",
     )
     return redirect("home")
+
+
+# --- monthly returns -------------------------------------------------------------------------
+
+RETURN_MONTHS_LISTED = 12
+
+
+def _coordinated(request, slug: str) -> Scheme:
+    scheme = Scheme.objects.filter(slug=slug).first()
+    if scheme is None or not coordinates_scheme(user=request.user, scheme=scheme):
+        raise Http404
+    return scheme
+
+
+def returns_list(request, slug: str):
+    """The last twelve months that have ended, each with its return's state."""
+    scheme = _coordinated(request, slug)
+    filed = {r.month: r for r in returns_of(scheme=scheme)}
+    first, _ = previous_month()
+    months = []
+    for _ in range(RETURN_MONTHS_LISTED):
+        months.append((first, filed.get(first)))
+        first = (first - timedelta(days=1)).replace(day=1)
+    return render(request, "reporting/returns.html", {"scheme": scheme, "months": months})
+
+
+def return_detail(request, slug: str, month: str):
+    """A month's return: the figures as the history gives them now; once submitted, the
+    figures filed, and any that changed since with the back-dated records that changed
+    them. ?format=json|csv|xlsx|pdf downloads it (the filed one, once submitted)."""
+    scheme = _coordinated(request, slug)
+    try:
+        first, last = month_bounds(month, today=timezone.localdate())
+    except ReturnRefused:
+        raise Http404 from None
+    now = monthly_return(scheme=scheme, first=first, last=last)
+    filed = MonthlyReturn.objects.filter(scheme=scheme, month=first).first()
+    submitted = filed if filed and filed.state == MonthlyReturn.State.SUBMITTED else None
+    if request.method == "POST":
+        try:
+            return_submit(scheme=scheme, first=first, last=last,
+                          reviewed=request.POST.get("reviewed", ""), by=request.user)  # fmt: skip
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"The return for {first:%B %Y} is submitted.")
+        return redirect("return-detail", slug=scheme.slug, month=month)
+    shown = json.loads(submitted.filed) if submitted else now
+    download = request.GET.get("format")
+    if download:
+        return _return_download(scheme, first, last, shown, submitted, download)
+    return render(
+        request,
+        "reporting/return.html",
+        {
+            "scheme": scheme, "first": first, "last": last, "month": month,
+            "rows": return_rows(shown), "submitted": submitted,
+            "reviewed": return_checksum(now),
+            "changes": return_differences(filed=shown, now=now) if submitted else [],
+            "causes": recorded_since_filing(filed=submitted, last=last) if submitted else [],
+        },
+    )  # fmt: skip
+
+
+def _return_download(scheme, first, last, document, submitted, download: str):
+    name = f"return-{scheme.slug}-{first:%Y-%m}"
+    if download == "json":
+        text = submitted.filed if submitted else return_text(document)
+        response = HttpResponse(text, content_type="application/json")
+        response["Content-Disposition"] = f'attachment; filename="{name}.json"'
+        return response
+    if download == "csv":
+        response = HttpResponse(return_csv(document), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    if download == "xlsx":
+        response = HttpResponse(
+            return_xlsx(document),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+    if download == "pdf":
+        pdf = render_pdf(
+            "reporting/return_pdf.html",
+            {"scheme": scheme, "first": first, "last": last, "rows": return_rows(document),
+             "produced_at": timezone.localtime(), "reader": None},
+        )  # fmt: skip
+        return pdf_download(f"{name}.pdf", pdf)
+    raise Http404
