@@ -9,6 +9,7 @@ from ppo.identifiers import name_key, pnc_normalise
 from ppo.models import (
     EDIT_ROLES,
     Agency,
+    AgencyType,
     Event,
     ImportRun,
     Membership,
@@ -296,5 +297,34 @@ def current_managers(*, offender: Offender, on: date) -> list[User]:
             assignments__in=OffenderManagerAssignment.objects.filter(
                 memberships_open_on(on), offender=offender
             ),
+        ).distinct()
+    )
+
+
+def scheme_coordinators_of(*, scheme: Scheme) -> list[User]:
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__agency__scheme=scheme,
+            memberships__role=Role.COORDINATOR,
+        ).distinct()
+    )
+
+
+def police_contacts(*, offender: Offender, on: date) -> list[User]:
+    """Who the police contact is for a person: their offender managers in police agencies,
+    else the offender managers of police agencies that hold the record."""
+    managers = [
+        user for user in current_managers(offender=offender, on=on)
+        if user.memberships.filter(agency__type=AgencyType.POLICE).exists()
+    ]  # fmt: skip
+    if managers:
+        return managers
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__role=Role.OFFENDER_MANAGER,
+            memberships__agency__type=AgencyType.POLICE,
+            memberships__agency__group__offendergroupobjectpermission__content_object=offender,
         ).distinct()
     )

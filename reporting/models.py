@@ -73,3 +73,29 @@ class MonthlyReturn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scheme} return for {self.month:%Y-%m}"
+
+
+class FlagRecord(models.Model):
+    """A review flag as the nightly job saw it: opened the first night it fired, closed the
+    first night it did not. Its notification is given once, when it opens."""
+
+    scheme = models.ForeignKey("ppo.Scheme", on_delete=models.CASCADE, related_name="+")
+    offender = models.ForeignKey("ppo.Offender", on_delete=models.CASCADE, related_name="+")
+    code = models.CharField(max_length=30)
+    reason = models.CharField(max_length=500)
+    opened_on = models.DateField()
+    closed_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_on"]
+        indexes = [models.Index(fields=["scheme", "closed_on"], name="flag_record_open_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["offender", "code"],
+                condition=models.Q(closed_on__isnull=True),
+                name="one_open_flag_record",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} for {self.offender_id} from {self.opened_on}"

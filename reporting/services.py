@@ -7,11 +7,17 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from ppo.models import Scheme, User
-from reporting.models import BackgroundCheck, MonthlyReturn
+from ppo.access import record_access
+from ppo.models import Offender, Scheme, User
+from ppo.selectors import current_managers, police_contacts, scheme_coordinators_of
+from ppo.services import notify
+from reporting.models import BackgroundCheck, FlagRecord, MonthlyReturn
 from reporting.returns import monthly_return
+from selection.flags import review_flags
+from selection.sections import visible
 
 CHECK_RETENTION = timedelta(days=30)
 
@@ -91,3 +97,51 @@ def return_submit(
     built.submitted_by, built.submitted_at = by, timezone.now()
     built.save(update_fields=["state", "filed", "checksum", "submitted_by", "submitted_at"])
     return built
+
+
+# --- the nightly review job -------------------------------------------------------------------
+
+
+@transaction.atomic
+def review_flags_record(*, scheme: Scheme, on: date) -> tuple[int, int]:
+    """Open a record for each flag that fired today and had none open, notify who is
+    responsible (once: the notification is keyed by the record), and close the records of
+    flags that no longer fire. Safe to run again: returns (opened, closed) by this run."""
+    fired = {(f.offender_id, f.code): f for f in review_flags(scheme=scheme, on=on)}
+    still_open = {
+        (r.offender_id, r.code): r
+        for r in FlagRecord.objects.select_for_update().filter(
+            scheme=scheme, closed_on__isnull=True
+        )
+    }
+    opened = [
+        FlagRecord.objects.create(
+            scheme=scheme, offender_id=offender_id, code=code, reason=flag.reason[:500],
+            opened_on=on,
+        )
+        for (offender_id, code), flag in fired.items()
+        if (offender_id, code) not in still_open
+    ]  # fmt: skip
+    closed = [r.pk for key, r in still_open.items() if key not in fired]
+    FlagRecord.objects.filter(pk__in=closed).update(closed_on=on)
+    for record in opened:
+        _notify_flag(record, fired[(record.offender_id, record.code)], on)
+    return len(opened), len(closed)
+
+
+def _notify_flag(record: FlagRecord, flag, on: date) -> None:
+    """The person's offender managers who may see what the flag reveals, else the scheme's
+    coordinators; for a release within 30 days, the police."""
+    offender = Offender.objects.select_related("scheme").get(pk=record.offender_id)
+    if flag.code == "release_notification":
+        people = police_contacts(offender=offender, on=on)
+    else:
+        people = current_managers(offender=offender, on=on) or scheme_coordinators_of(
+            scheme=offender.scheme
+        )
+    text = f"Record {offender.local_id}: {flag.label}. {flag.reason}"
+    for user in people:
+        access = record_access(user=user, offenders=[offender], on=on)[offender.pk]
+        if visible(flag, access):
+            notify(user=user, key=f"flag:{record.pk}", text=text,
+                   url=reverse("offender-detail", args=[offender.pk]))  # fmt: skip

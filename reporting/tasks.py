@@ -40,3 +40,22 @@ def monthly_return_build(scheme_id: int, first: str) -> None:
 
     start = date.fromisoformat(first)
     return_build(scheme=Scheme.objects.get(pk=scheme_id), first=start, last=month_end(start))
+
+
+@shared_task(acks_late=True)
+def review_flags_scheduled() -> None:
+    """Run by beat each night: a job per scheme records its flags and notifies."""
+    from ppo.models import Scheme
+
+    for scheme_id in Scheme.objects.values_list("pk", flat=True):
+        review_flags_record_scheme.delay(scheme_id)
+
+
+@shared_task(acks_late=True, soft_time_limit=300)
+def review_flags_record_scheme(scheme_id: int) -> None:
+    from django.utils import timezone
+
+    from ppo.models import Scheme
+    from reporting.services import review_flags_record
+
+    review_flags_record(scheme=Scheme.objects.get(pk=scheme_id), on=timezone.localdate())

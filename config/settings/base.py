@@ -173,6 +173,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reporting.tasks.background_check_scheduled",
         "schedule": crontab(minute="*/10"),
     },
+    "review-flags": {
+        "task": "reporting.tasks.review_flags_scheduled",
+        "schedule": crontab(hour=1, minute=0),
+    },
     "monthly-returns": {
         "task": "reporting.tasks.monthly_returns_scheduled",
         "schedule": crontab(day_of_month=1, hour=2, minute=0),
