@@ -18,6 +18,7 @@ urlpatterns = [
     path("sign-out/", login_not_required(LogoutView.as_view()), name="sign-out"),
     path("background-check/", reporting_views.background_check, name="background-check"),
     path("schemes/<slug:slug>/returns/", reporting_views.returns_list, name="returns"),
+    path("schemes/<slug:slug>/outcomes/", reporting_views.outcomes, name="outcomes"),
     path(
         "schemes/<slug:slug>/returns/<str:month>/",
         reporting_views.return_detail,

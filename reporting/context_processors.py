@@ -31,6 +31,7 @@ def navigation(request) -> dict:
     if coordinated:
         items.append(("Team caseload", reverse("team-caseload", args=[coordinated[0].slug])))
         items.append(("Returns", reverse("returns", args=[coordinated[0].slug])))
+        items.append(("Outcomes", reverse("outcomes", args=[coordinated[0].slug])))
     if Role.COORDINATOR in roles:
         items.append(("Import", reverse("import-upload")))
     if roles & {Role.COORDINATOR, Role.DATA_PROTECTION}:

@@ -99,3 +99,26 @@ class FlagRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} for {self.offender_id} from {self.opened_on}"
+
+
+class UnitCost(models.Model):
+    """The estimated cost to society of one offence of a category, from a date: the
+    national default (no scheme) or a scheme's own figure. Costs are whole pounds."""
+
+    scheme = models.ForeignKey(
+        "ppo.Scheme", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    offence_category = models.CharField(max_length=30)
+    pounds = models.PositiveIntegerField()
+    effective_from = models.DateField()
+    source = models.CharField(max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["offence_category", "-effective_from"]
+
+    def __str__(self) -> str:
+        return f"{self.offence_category}: £{self.pounds} from {self.effective_from}"

@@ -48,6 +48,14 @@ def _rate(offences: int, days: int) -> float:
 
 
 def reoffending(*, scheme: Scheme, entered_from: date, entered_to: date) -> dict:
+    return reoffending_detail(scheme=scheme, entered_from=entered_from, entered_to=entered_to)[0]
+
+
+def reoffending_detail(
+    *, scheme: Scheme, entered_from: date, entered_to: date
+) -> tuple[dict, dict[str, list[int]]]:
+    """The measure, and offences before and after by offence category (for the cost of
+    crime)."""
     starts = list(
         ProgrammeMembership.objects.filter(
             offender__scheme=scheme, programme=Programme.PPO,
@@ -58,11 +66,15 @@ def reoffending(*, scheme: Scheme, entered_from: date, entered_to: date) -> dict
     # Custody that began long before a window can still be running in it: no lower bound.
     latest = max((add_months(start, 12) for _, start in starts), default=entered_to)
     events: dict[int, list[tuple]] = {}
-    for offender_id, kind, day, offence_date, tics in Event.objects.filter(
+    categories: dict[int, str] = {}
+    for pk, offender_id, kind, day, offence_date, tics, category in Event.objects.filter(
         offender_id__in=ids, date__lte=latest,
         kind__in=[EventKind.CHARGE, EventKind.CONVICTION, *CUSTODY, *CUSTODY.values()],
-    ).values_list("offender_id", "kind", "date", "offence_date", "tics"):  # fmt: skip
-        events.setdefault(offender_id, []).append((kind, day, offence_date, tics))
+    ).values_list("pk", "offender_id", "kind", "date", "offence_date", "tics",
+                  "offence_category"):  # fmt: skip
+        events.setdefault(offender_id, []).append((kind, day, offence_date, tics, pk))
+        categories[pk] = category
+    by_category: dict[str, list[int]] = {}
     totals = dict.fromkeys(
         ["offences_before", "offences_after", "days_at_liberty_before", "days_at_liberty_after",
          "tics_before", "tics_after"], 0,
@@ -72,18 +84,21 @@ def reoffending(*, scheme: Scheme, entered_from: date, entered_to: date) -> dict
         after = (start, add_months(start, 12))
         history = events.get(offender_id, [])
         custody = _custody_periods([(kind, day) for kind, day, *_ in history])
-        for label, (low, high) in (("before", before), ("after", after)):
-            totals[f"offences_{label}"] += sum(
-                1 for kind, day, offence, _ in history
+        for index, (label, (low, high)) in enumerate((("before", before), ("after", after))):
+            charged = [
+                pk for kind, day, offence, _, pk in history
                 if kind == EventKind.CHARGE and low <= (offence or day) < high
-            )  # fmt: skip
+            ]  # fmt: skip
+            totals[f"offences_{label}"] += len(charged)
+            for pk in charged:
+                by_category.setdefault(categories[pk], [0, 0])[index] += 1
             totals[f"tics_{label}"] += sum(
-                tics or 0 for kind, day, offence, tics in history
+                tics or 0 for kind, day, offence, tics, _ in history
                 if kind == EventKind.CONVICTION and low <= (offence or day) < high
             )  # fmt: skip
             totals[f"days_at_liberty_{label}"] += _liberty(custody, low, high)
     before, after = totals["offences_before"], totals["offences_after"]
-    return {
+    document = {
         "scheme": scheme.slug,
         "entered_from": entered_from.isoformat(),
         "entered_to": entered_to.isoformat(),
@@ -99,3 +114,4 @@ def reoffending(*, scheme: Scheme, entered_from: date, entered_to: date) -> dict
         "tics_before": totals["tics_before"],
         "tics_after": totals["tics_after"],
     }
+    return document, by_category

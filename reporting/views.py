@@ -9,9 +9,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ppo.access import record_access
+from ppo.dates import add_months
 from ppo.documents import render_pdf
 from ppo.downloads import pdf_download
-from ppo.models import Role, Scheme
+from ppo.govuk import posted
+from ppo.models import Membership, Role, Scheme
 from ppo.selectors import (
     all_schemes,
     coordinates_scheme,
@@ -22,7 +24,9 @@ from ppo.selectors import (
     schemes_of,
     setup_counts,
 )
-from reporting.models import MonthlyReturn
+from reporting.costs import cost_of_crime
+from reporting.forms import OutcomeWindowForm, UnitCostForm
+from reporting.models import MonthlyReturn, UnitCost
 from reporting.returns import (
     ReturnRefused,
     month_bounds,
@@ -183,3 +187,54 @@ def _return_download(scheme, first, last, document, submitted, download: str):
         )  # fmt: skip
         return pdf_download(f"{name}.pdf", pdf)
     raise Http404
+
+
+# --- outcomes: re-offending and the cost of crime ----------------------------------------------
+
+
+def _outcomes_scheme(request, slug: str) -> tuple[Scheme, bool]:
+    """Coordinators and steering group members of the scheme (figures only, no names)."""
+    scheme = Scheme.objects.filter(slug=slug).first()
+    roles = set(
+        Membership.objects.filter(user=request.user, agency__scheme=scheme).values_list(
+            "role", flat=True
+        )
+    ) if scheme else set()  # fmt: skip
+    if not roles & {Role.COORDINATOR, Role.STEERING_VIEWER}:
+        raise Http404
+    return scheme, Role.COORDINATOR in roles
+
+
+def outcomes(request, slug: str):
+    scheme, is_coordinator = _outcomes_scheme(request, slug)
+    today = timezone.localdate()
+    default_to = add_months(today, -12)
+    window = OutcomeWindowForm(
+        request.GET or None,
+        initial={"entered_from": add_months(default_to, -12), "entered_to": default_to},
+    )
+    entered_from, entered_to = add_months(default_to, -12), default_to
+    if window.is_valid():
+        entered_from, entered_to = (
+            window.cleaned_data["entered_from"],
+            window.cleaned_data["entered_to"],
+        )
+    cost_form = UnitCostForm(posted(request)) if is_coordinator else None
+    if request.method == "POST":
+        if cost_form is None:
+            raise Http404
+        if cost_form.is_valid():
+            UnitCost.objects.create(
+                scheme=scheme, created_by=request.user,
+                source=f"Set by {request.user.full_name} for {scheme.name}",
+                **cost_form.cleaned_data,
+            )  # fmt: skip
+            messages.success(request, "Unit cost saved.")
+            return redirect("outcomes", slug=scheme.slug)
+    result = cost_of_crime(scheme=scheme, entered_from=entered_from, entered_to=entered_to)
+    return render(
+        request,
+        "reporting/outcomes.html",
+        {"scheme": scheme, "window": window, "result": result, "measure": result["measure"],
+         "cost_form": cost_form, "entered_from": entered_from, "entered_to": entered_to},
+    )  # fmt: skip
