@@ -19,6 +19,7 @@ urlpatterns = [
     path("background-check/", reporting_views.background_check, name="background-check"),
     path("schemes/<slug:slug>/returns/", reporting_views.returns_list, name="returns"),
     path("schemes/<slug:slug>/outcomes/", reporting_views.outcomes, name="outcomes"),
+    path("schemes/<slug:slug>/dashboard/", reporting_views.steering_dashboard, name="dashboard"),
     path(
         "schemes/<slug:slug>/returns/<str:month>/",
         reporting_views.return_detail,

@@ -31,7 +31,14 @@ def navigation(request) -> dict:
     if coordinated:
         items.append(("Team caseload", reverse("team-caseload", args=[coordinated[0].slug])))
         items.append(("Returns", reverse("returns", args=[coordinated[0].slug])))
-        items.append(("Outcomes", reverse("outcomes", args=[coordinated[0].slug])))
+    figures = (Role.COORDINATOR, Role.STEERING_VIEWER)
+    steering = [
+        m.agency.scheme for m in request_memberships(request)
+        if m.role in figures and m.agency.scheme
+    ]  # fmt: skip
+    if steering:
+        items.append(("Dashboard", reverse("dashboard", args=[steering[0].slug])))
+        items.append(("Outcomes", reverse("outcomes", args=[steering[0].slug])))
     if Role.COORDINATOR in roles:
         items.append(("Import", reverse("import-upload")))
     if roles & {Role.COORDINATOR, Role.DATA_PROTECTION}:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from ppo.access import record_access
 from ppo.dates import add_months
 from ppo.documents import render_pdf
-from ppo.downloads import pdf_download
+from ppo.downloads import csv_download, pdf_download
 from ppo.govuk import posted
 from ppo.models import Membership, Role, Scheme
 from ppo.selectors import (
@@ -25,6 +25,7 @@ from ppo.selectors import (
     setup_counts,
 )
 from reporting.costs import cost_of_crime
+from reporting.dashboard import dashboard
 from reporting.forms import OutcomeWindowForm, UnitCostForm
 from reporting.models import MonthlyReturn, UnitCost
 from reporting.returns import (
@@ -238,3 +239,20 @@ def outcomes(request, slug: str):
         {"scheme": scheme, "window": window, "result": result, "measure": result["measure"],
          "cost_form": cost_form, "entered_from": entered_from, "entered_to": entered_to},
     )  # fmt: skip
+
+
+def steering_dashboard(request, slug: str):
+    """Figures for the steering group, never names: each chart with its table and CSV."""
+    scheme, _ = _outcomes_scheme(request, slug)
+    charts = dashboard(scheme=scheme, today=timezone.localdate())
+    wanted = request.GET.get("chart")
+    if wanted:
+        chart = next((c for c in charts if c.key == wanted), None)
+        if chart is None:
+            raise Http404
+        return csv_download(f"{scheme.slug}-{chart.key}.csv", chart.columns, chart.rows)
+    return render(
+        request,
+        "reporting/dashboard.html",
+        {"scheme": scheme, "charts": [(chart, chart.as_data()) for chart in charts]},
+    )

@@ -27,6 +27,11 @@ for (const [dir, file] of [
   cpSync(join(dir, `${file}.map`), join(dist, `${file}.map`));
 }
 
+// Chart.js for the steering dashboard (its UMD build defines window.Chart).
+const charts = join(root, "node_modules", "chart.js", "dist");
+cpSync(join(charts, "chart.umd.min.js"), join(dist, "chart.umd.min.js"));
+cpSync(join(charts, "chart.umd.min.js.map"), join(dist, "chart.umd.min.js.map"));
+
 const css = sass.compile(join(root, "static", "src", "application.scss"), {
   loadPaths: [root],
   style: "compressed",

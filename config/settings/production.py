@@ -50,3 +50,11 @@ MAILERS = {
         },
     }
 }
+
+# The dashboard's cache is shared by every web process (local memory is per process).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env_required("REDIS_URL"),
+    }
+}

@@ -35,3 +35,20 @@ def test_coordinator_opens_last_months_return_downloads_it_and_submits(
     page.get_by_role("button", name="Submit the return").click()
     expect(page.get_by_test_id("filed")).to_contain_text("Submitted")
     assert axe_violations(page) == []
+
+
+def test_the_steering_group_opens_the_dashboard_and_the_charts_render(
+    page: Page, live_server, scheme, steering_viewer, axe_violations
+):
+    from tests.factories import OffenderFactory, ProgrammeMembershipFactory
+
+    person = OffenderFactory(scheme=scheme)
+    ProgrammeMembershipFactory(offender=person, start_date=date(2025, 1, 6))
+    _sign_in(page, live_server.url, steering_viewer.email, TEST_PASSWORD)
+    page.get_by_role("link", name="Dashboard").click()
+    for key in ("cohort", "balance", "status", "flows", "needs", "actions"):
+        expect(page.get_by_test_id(f"chart-{key}").locator("canvas")).to_have_attribute(
+            "data-rendered", "true"
+        )
+    expect(page.get_by_test_id("chart-cohort").locator("table")).to_contain_text("1")
+    assert axe_violations(page) == []
