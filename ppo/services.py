@@ -1,10 +1,13 @@
 """Every write to schemes, agencies, staff and memberships goes through here."""
 
+import logging
 import uuid
 from datetime import date
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -32,6 +35,8 @@ from ppo.models import (
 )
 from ppo.models.register import VIEW_OFFENDER
 from ppo.status import memberships_open_on
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -355,8 +360,31 @@ def programme_membership_close(
 
 
 def notify(*, user: User, key: str, text: str, url: str = "") -> bool:
-    """Give `user` a notification about `key`, once: returns False if they already had it."""
+    """Give `user` a notification about `key`, once: returns False if they already had it.
+
+    A new one is also emailed, once the transaction commits (so a rolled-back job sends
+    nothing). The email says only that there is something to read: no personal data
+    travels by email."""
     _, created = Notification.objects.get_or_create(
         user=user, key=key, defaults={"text": text[:500], "url": url}
     )
+    if created and user.email:
+        transaction.on_commit(lambda: _email_notice(user.email))
     return created
+
+
+def _email_notice(address: str) -> None:
+    """Tell someone there is a notification to read. A mail server that is down must not
+    undo or fail the work that raised it: the notification is there either way."""
+    try:
+        send_mail(
+            subject=f"{settings.SERVICE_NAME}: a new notification",
+            message=(
+                "You have a new notification about a record you work with. Sign in to read "
+                f"it: {settings.SITE_URL}/notifications/"
+            ),
+            from_email=None,
+            recipient_list=[address],
+        )
+    except OSError:
+        logger.exception("Could not email a notification notice")

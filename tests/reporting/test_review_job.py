@@ -77,3 +77,17 @@ def test_the_nightly_task_records_the_schemes_flags(scheme, dean):
 
     review_flags_record_scheme.run(scheme.pk)
     assert FlagRecord.objects.filter(scheme=scheme, closed_on__isnull=True).exists()
+
+
+def test_a_new_notification_is_emailed_once_without_personal_data(
+    scheme, dean, police_om, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        review_flags_record(scheme=scheme, on=ON)
+    to_police = [m for m in mailoutbox if m.to == [police_om.email]]
+    assert len(to_police) == Notification.objects.filter(user=police_om).count()
+    assert "S-1" not in to_police[0].body
+    assert "/notifications/" in to_police[0].body
+    with django_capture_on_commit_callbacks(execute=True):
+        review_flags_record(scheme=scheme, on=ON)
+    assert len([m for m in mailoutbox if m.to == [police_om.email]]) == len(to_police)
