@@ -51,7 +51,7 @@ def unit_costs(*, scheme: Scheme, on: date) -> dict[str, UnitCost]:
 
 
 def cost_of_crime(*, scheme: Scheme, entered_from: date, entered_to: date) -> dict:
-    measure, by_category = reoffending_detail(
+    measure, by_category, people = reoffending_detail(
         scheme=scheme, entered_from=entered_from, entered_to=entered_to
     )
     costs = unit_costs(scheme=scheme, on=entered_to)
@@ -67,6 +67,7 @@ def cost_of_crime(*, scheme: Scheme, entered_from: date, entered_to: date) -> di
     ]  # fmt: skip
     return {
         "measure": measure,
+        "people": people,
         "rows": rows,
         "saving": sum(row.saving or 0 for row in rows),
         "assumption": ASSUMPTION,

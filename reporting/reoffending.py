@@ -3,6 +3,7 @@ the PPO programme in a window, offences charged in the 12 months before each sta
 the 12 months after, with days at liberty, rates per 365 days at liberty and TICs. Three
 queries whatever the number of people; the arithmetic is per person in Python."""
 
+from dataclasses import dataclass, field
 from datetime import date
 
 from ppo.codes import EventKind, Programme
@@ -51,11 +52,22 @@ def reoffending(*, scheme: Scheme, entered_from: date, entered_to: date) -> dict
     return reoffending_detail(scheme=scheme, entered_from=entered_from, entered_to=entered_to)[0]
 
 
+@dataclass
+class PersonWindows:
+    """One person's part of the measure: (before, after) pairs."""
+
+    offender_id: int
+    start: date
+    offences: list[int] = field(default_factory=lambda: [0, 0])
+    liberty: list[int] = field(default_factory=lambda: [0, 0])
+    tics: list[int] = field(default_factory=lambda: [0, 0])
+
+
 def reoffending_detail(
     *, scheme: Scheme, entered_from: date, entered_to: date
-) -> tuple[dict, dict[str, list[int]]]:
-    """The measure, and offences before and after by offence category (for the cost of
-    crime)."""
+) -> tuple[dict, dict[str, list[int]], list[PersonWindows]]:
+    """The measure; offences before and after by offence category (for the cost of crime);
+    and each person's own figures (for coordinators)."""
     starts = list(
         ProgrammeMembership.objects.filter(
             offender__scheme=scheme, programme=Programme.PPO,
@@ -79,7 +91,10 @@ def reoffending_detail(
         ["offences_before", "offences_after", "days_at_liberty_before", "days_at_liberty_after",
          "tics_before", "tics_after"], 0,
     )  # fmt: skip
+    people = []
     for offender_id, start in starts:
+        person = PersonWindows(offender_id, start)
+        people.append(person)
         before = (add_months(start, -12), start)
         after = (start, add_months(start, 12))
         history = events.get(offender_id, [])
@@ -90,13 +105,16 @@ def reoffending_detail(
                 if kind == EventKind.CHARGE and low <= (offence or day) < high
             ]  # fmt: skip
             totals[f"offences_{label}"] += len(charged)
+            person.offences[index] = len(charged)
             for pk in charged:
                 by_category.setdefault(categories[pk], [0, 0])[index] += 1
-            totals[f"tics_{label}"] += sum(
+            person.tics[index] = sum(
                 tics or 0 for kind, day, offence, tics, _ in history
                 if kind == EventKind.CONVICTION and low <= (offence or day) < high
             )  # fmt: skip
-            totals[f"days_at_liberty_{label}"] += _liberty(custody, low, high)
+            person.liberty[index] = _liberty(custody, low, high)
+            totals[f"tics_{label}"] += person.tics[index]
+            totals[f"days_at_liberty_{label}"] += person.liberty[index]
     before, after = totals["offences_before"], totals["offences_after"]
     document = {
         "scheme": scheme.slug,
@@ -114,4 +132,4 @@ def reoffending_detail(
         "tics_before": totals["tics_before"],
         "tics_after": totals["tics_after"],
     }
-    return document, by_category
+    return document, by_category, people

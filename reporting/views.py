@@ -18,6 +18,7 @@ from ppo.selectors import (
     all_schemes,
     coordinates_scheme,
     memberships_of,
+    offenders_visible_to,
     register_search,
     roles_of,
     scheme_overviews,
@@ -237,8 +238,30 @@ def outcomes(request, slug: str):
         request,
         "reporting/outcomes.html",
         {"scheme": scheme, "window": window, "result": result, "measure": result["measure"],
-         "cost_form": cost_form, "entered_from": entered_from, "entered_to": entered_to},
+         "cost_form": cost_form, "entered_from": entered_from, "entered_to": entered_to,
+         "persons": _person_rows(request, result["people"]) if is_coordinator else None},
     )  # fmt: skip
+
+
+def _person_rows(request, people) -> list[tuple]:
+    """Each person's own figures, for coordinators, only for records they may open (named
+    where they are shown the name); the steering group sees totals only."""
+    visible = {
+        person.pk: person
+        for person in offenders_visible_to(user=request.user).filter(
+            pk__in=[p.offender_id for p in people]
+        )
+    }
+    access = record_access(user=request.user, offenders=list(visible.values()),
+                           on=timezone.localdate())  # fmt: skip
+    rows = []
+    for windows in people:
+        person = visible.get(windows.offender_id)
+        if person is None:
+            continue
+        named = access[person.pk].shows_field("first_name")
+        rows.append((person, person.full_name if named else f"Record {person.local_id}", windows))
+    return rows
 
 
 def steering_dashboard(request, slug: str):

@@ -76,3 +76,25 @@ def test_the_page_for_coordinators_and_the_steering_group(
     response = client.post(url, {"offence_category": "robbery", "pounds": -1})
     assert response.status_code == 200
     assert UnitCost.objects.filter(scheme=scheme).count() == 1
+
+
+def test_coordinators_see_each_persons_figures_the_steering_group_totals_only(
+    client, scheme, joined, coordinator, steering_viewer
+):
+    from ppo.services import offender_access_grant
+
+    offender_access_grant(offenders=[joined], agency=coordinator.memberships.get().agency,
+                          by=None)  # fmt: skip
+    url = reverse("outcomes", args=[scheme.slug])
+    window = {"entered_from_day": 1, "entered_from_month": 4, "entered_from_year": 2025,
+              "entered_to_day": 1, "entered_to_month": 4, "entered_to_year": 2025}  # fmt: skip
+    client.force_login(coordinator)
+    response = client.get(url, window)
+    [(person, label, windows)] = response.context["persons"]
+    assert person == joined
+    assert (windows.offences, windows.tics) == ([3, 1], [0, 0])
+    assert label == joined.full_name
+    client.force_login(steering_viewer)
+    response = client.get(url, window)
+    assert response.context["persons"] is None
+    assert joined.last_name not in response.content.decode()
