@@ -7,14 +7,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Max
 from django.utils.formats import date_format
 
 from cases.models import Action, NeedAssessment, PartnerReferral
 from ppo.codes import ActionStatus, ExitReason, Need, NeedLevel, Pathway, Programme, Status
+from ppo.dates import add_months
 from ppo.models import Event, ProgrammeMembership, Scheme
 from ppo.status import memberships_open_on, with_status
+from reporting.reoffending import reoffending
 from reporting.returns import month_end
 
 MONTHS = 12
@@ -152,15 +155,16 @@ def _build(scheme: Scheme, today: date) -> list[Chart]:
         for code, label in Pathway.choices
     ]  # fmt: skip
 
-    referrals = Chart("referrals", "Referrals to partner services by outcome", "bar",
-                      ["Service", "Accepted or further", "Rejected",
+    referrals = Chart("referrals", "Referrals to partner agencies by outcome", "bar",
+                      ["Agency", "Accepted or further", "Rejected",
                        *[f"Rejected: {label.lower()}" for _, label in
                          PartnerReferral.RejectReason.choices]], stacked=False)  # fmt: skip
     by_service: dict[str, Counter] = {}
-    for service, state, reason in PartnerReferral.objects.filter(
+    for agency, service, state, reason in PartnerReferral.objects.filter(
         offender__scheme=scheme, sent_on__gte=ends[0].replace(day=1)
-    ).values_list("service", "state", "reject_reason"):
-        counts = by_service.setdefault(service, Counter())
+    ).values_list("agency__name", "service", "state", "reject_reason"):
+        # A service outside the system is shown by its own name.
+        counts = by_service.setdefault(agency or service, Counter())
         counts[
             "rejected" if state == "rejected" else "accepted" if state != "sent" else "sent"
         ] += 1
@@ -171,4 +175,23 @@ def _build(scheme: Scheme, today: date) -> list[Chart]:
          *[counts[code] for code in PartnerReferral.RejectReason.values]]
         for service, counts in sorted(by_service.items())
     ]  # fmt: skip
-    return [cohort, balance, status_mix, flows, crossover, needs, actions, referrals]
+    return [cohort, balance, status_mix, flows, crossover, needs, actions, referrals,
+            _reoffending(scheme, today)]  # fmt: skip
+
+
+def _reoffending(scheme: Scheme, today: date) -> Chart:
+    """Offences before and after joining, for those who joined in the twelve months ending
+    a year ago (so their year after has passed), against the target reduction."""
+    entered_to = add_months(today, -12)
+    measure = reoffending(
+        scheme=scheme, entered_from=add_months(entered_to, -12), entered_to=entered_to
+    )
+    target = round(measure["offences_before"] * (100 - settings.REOFFENDING_TARGET_PCT) / 100)
+    chart = Chart(
+        "reoffending",
+        f"Re-offending of the {measure['people']} who joined a year or two ago, against a "
+        f"{settings.REOFFENDING_TARGET_PCT}% reduction",
+        "bar", ["Offences charged", "12 months before", "12 months after", "Target after"],
+    )  # fmt: skip
+    chart.rows = [["Offences", measure["offences_before"], measure["offences_after"], target]]
+    return chart

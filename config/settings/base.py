@@ -191,6 +191,8 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend"}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ppo-case-management@localhost")
 
 SERVICE_NAME = "Priority offender case management"
+# The reduction in offences after joining the list that the dashboard measures against.
+REOFFENDING_TARGET_PCT = env_int("REOFFENDING_TARGET_PCT", 10)
 # Where the service is reached, for links in emails.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

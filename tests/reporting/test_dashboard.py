@@ -3,7 +3,7 @@ each chart's table and CSV, cached until the history changes."""
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.cache import cache
@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ppo.codes import EventKind
+from ppo.dates import add_months
 from reporting.dashboard import dashboard, month_ends
 from tests.factories import (
     EventFactory,
@@ -85,3 +86,21 @@ def test_month_ends_are_the_twelve_ended_months():
     assert (ends[0], ends[-1]) == (date(2025, 11, 30), date(2026, 10, 31))
     assert len(ends) == 12
     assert ends[3] == date(2026, 2, 28)
+
+
+def test_reoffending_against_the_target_and_referrals_by_agency(scheme, settings):
+    from cases.services import partner_referral_send
+    from tests.factories import UserFactory
+
+    settings.REOFFENDING_TARGET_PCT = 20
+    person = OffenderFactory(scheme=scheme)
+    joined = add_months(TODAY, -18)
+    ProgrammeMembershipFactory(offender=person, start_date=joined)
+    for number in range(5):
+        EventFactory(offender=person, kind=EventKind.CHARGE, offence_category="theft_shop",
+                     date=add_months(joined, -6) + timedelta(days=number))  # fmt: skip
+    partner_referral_send(offender=person, pathway="ete", service="College", agency=None,
+                          sent_on=TODAY, by=UserFactory())  # fmt: skip
+    charts = {chart.key: chart for chart in dashboard(scheme=scheme, today=TODAY)}
+    assert charts["reoffending"].rows == [["Offences", 5, 0, 4]]
+    assert charts["referrals"].rows[0][0] == "College"
