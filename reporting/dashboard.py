@@ -3,13 +3,14 @@ chart is a title, column labels and rows, drawn by Chart.js and also shown as a 
 offered as CSV. Built once a day per scheme and kept in the cache until the history
 changes (the key includes the newest record's id and count)."""
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Sum
 from django.utils.formats import date_format
 
 from cases.models import Action, NeedAssessment, PartnerReferral
@@ -56,19 +57,26 @@ def month_ends(today: date) -> list[date]:
     return ends[::-1]
 
 
-def _history_version(scheme: Scheme) -> tuple:
-    """Changes whenever the history the dashboard reads changes."""
-    events = Event.objects.filter(offender__scheme=scheme).aggregate(n=Count("id"), top=Max("id"))
-    members = ProgrammeMembership.objects.filter(offender__scheme=scheme).aggregate(
-        n=Count("id"), top=Max("id"), ended=Count("end_date")
-    )
-    actions = Action.objects.filter(offender__scheme=scheme).aggregate(top=Max("updated_at"))
-    return (events["n"], events["top"], members["n"], members["top"], members["ended"],
-            str(actions["top"]))  # fmt: skip
+def _history_version(scheme: Scheme) -> str:
+    """A digest that changes whenever the history the dashboard reads changes (stable
+    across processes, unlike Python's hash of a string)."""
+    mine = {"offender__scheme": scheme}
+    parts = [
+        Event.objects.filter(**mine).aggregate(n=Count("id"), top=Max("id"), at=Max("recorded_at")),
+        ProgrammeMembership.objects.filter(**mine).aggregate(
+            n=Count("id"), top=Max("id"), ended=Count("end_date"), exits=Count("exit_reason")
+        ),
+        Action.objects.filter(**mine).aggregate(n=Count("id"), at=Max("updated_at")),
+        NeedAssessment.objects.filter(conference__offender__scheme=scheme).aggregate(
+            n=Count("id"), top=Max("id")
+        ),
+        PartnerReferral.objects.filter(**mine).aggregate(n=Count("id"), moves=Sum("version")),
+    ]
+    return hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()
 
 
 def dashboard(*, scheme: Scheme, today: date) -> list[Chart]:
-    key = f"dashboard:{scheme.pk}:{today.isoformat()}:{hash(_history_version(scheme))}"
+    key = f"dashboard:{scheme.pk}:{today.isoformat()}:{_history_version(scheme)}"
     charts = cache.get(key)
     if charts is None:
         charts = _build(scheme, today)

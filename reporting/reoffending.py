@@ -5,6 +5,9 @@ queries whatever the number of people; the arithmetic is per person in Python.""
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Q
 
 from ppo.codes import EventKind, Programme
 from ppo.dates import add_months
@@ -44,8 +47,14 @@ def _liberty(periods: list[tuple[date, date | None]], low: date, high: date) -> 
     return (high - low).days - in_custody
 
 
+def _half_up(numerator: int, denominator: int, places: str) -> float:
+    """numerator / denominator rounded half up (1.25 to 1.3, not Python's 1.2), exactly."""
+    value = Decimal(numerator) / Decimal(denominator)
+    return float(value.quantize(Decimal(places), rounding=ROUND_HALF_UP))
+
+
 def _rate(offences: int, days: int) -> float:
-    return round(offences * 365 / days, 2) if days else 0.0
+    return _half_up(offences * 365, days, "0.01") if days else 0.0
 
 
 def reoffending(*, scheme: Scheme, entered_from: date, entered_to: date) -> dict:
@@ -79,9 +88,13 @@ def reoffending_detail(
     latest = max((add_months(start, 12) for _, start in starts), default=entered_to)
     events: dict[int, list[tuple]] = {}
     categories: dict[int, str] = {}
+    # Charges and convictions count by offence date, and are often recorded months after
+    # it: no bound on when they were dated. Custody only matters up to the last window.
+    wanted = Q(kind__in=[EventKind.CHARGE, EventKind.CONVICTION]) | Q(
+        kind__in=[*CUSTODY, *CUSTODY.values()], date__lte=latest
+    )
     for pk, offender_id, kind, day, offence_date, tics, category in Event.objects.filter(
-        offender_id__in=ids, date__lte=latest,
-        kind__in=[EventKind.CHARGE, EventKind.CONVICTION, *CUSTODY, *CUSTODY.values()],
+        wanted, offender_id__in=ids
     ).values_list("pk", "offender_id", "kind", "date", "offence_date", "tics",
                   "offence_category"):  # fmt: skip
         events.setdefault(offender_id, []).append((kind, day, offence_date, tics, pk))
@@ -124,7 +137,7 @@ def reoffending_detail(
         "offences_before": before,
         "offences_after": after,
         # No offences before: a change from nothing has no percentage.
-        "change_pct": round(100 * (after - before) / before, 1) if before else None,
+        "change_pct": _half_up(100 * (after - before), before, "0.1") if before else None,
         "days_at_liberty_before": totals["days_at_liberty_before"],
         "days_at_liberty_after": totals["days_at_liberty_after"],
         "rate_per_365_at_liberty_before": _rate(before, totals["days_at_liberty_before"]),

@@ -9,7 +9,8 @@ import io
 from collections import Counter
 from datetime import date, timedelta
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, Max, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from openpyxl import Workbook
 
@@ -75,13 +76,23 @@ def _band(age: int) -> str:
 def monthly_return(*, scheme: Scheme, first: date, last: date) -> dict:
     ppo = ProgrammeMembership.objects.filter(offender__scheme=scheme, programme=Programme.PPO)
     open_memberships = ppo.filter(memberships_open_on(last))
-    # The sentence being served on the day: its length decides "over 12 months".
+    # The custody being served on the day began after the last release: its longest
+    # sentence decides "over 12 months" (a further short sentence does not shorten it).
+    released = (
+        Event.objects.filter(offender_id=OuterRef(OuterRef("pk")), kind=EventKind.RELEASE,
+                             date__lte=last)
+        .order_by("-date")
+        .values("date")[:1]
+    )  # fmt: skip
     sentence = (
         Event.objects.filter(
             offender_id=OuterRef("pk"), kind=EventKind.CUSTODY_START, date__lte=last
         )
-        .order_by("-date", "-id")
-        .values("sentence_months")[:1]
+        .filter(date__gt=Coalesce(Subquery(released), Value(date.min)))
+        .order_by()
+        .values("offender_id")
+        .annotate(longest=Max("sentence_months"))
+        .values("longest")
     )
     people = {
         row["pk"]: row
@@ -148,9 +159,11 @@ def monthly_return(*, scheme: Scheme, first: date, last: date) -> dict:
         ),
     }
 
-    genders = Counter(person["gender"] for person in counted)
-    bands = Counter(_band(_age(person["date_of_birth"], last)) for person in counted)
-    ethnicities = Counter(person["ethnicity"] or "not_recorded" for person in counted)
+    # The people counted (once each, should someone hold two open memberships).
+    distinct = list(people.values())
+    genders = Counter(person["gender"] for person in distinct)
+    bands = Counter(_band(_age(person["date_of_birth"], last)) for person in distinct)
+    ethnicities = Counter(person["ethnicity"] or "not_recorded" for person in distinct)
     ethnicity = {code: ethnicities[code] for code in sorted(ethnicities) if code != "not_recorded"}
     ethnicity["not_recorded"] = ethnicities["not_recorded"]
     return {
@@ -165,7 +178,7 @@ def monthly_return(*, scheme: Scheme, first: date, last: date) -> dict:
             "age_band": {label: bands[label] for label, *_ in AGE_BANDS},
             "ethnicity": ethnicity,
         },
-        "crossover_cjit": sum(1 for person in counted if person["on_cjit"]),
+        "crossover_cjit": sum(1 for person in distinct if person["on_cjit"]),
     }
 
 

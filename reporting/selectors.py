@@ -4,7 +4,10 @@ from datetime import date, timedelta
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from ppo.models import Event, Scheme
+from ppo.access import record_access
+from ppo.codes import Programme
+from ppo.models import Event, ProgrammeMembership, Scheme
+from ppo.selectors import offenders_visible_to
 from reporting.models import BackgroundCheck, MonthlyReturn
 from reporting.returns import return_rows
 
@@ -53,13 +56,21 @@ def return_differences(*, filed: dict, now: dict) -> list[tuple[str, object, obj
     ]
 
 
-def recorded_since_filing(*, filed: MonthlyReturn, last: date) -> QuerySet[Event]:
-    """Events about the scheme's people recorded after the return was submitted but dated
-    in or before its month: the back-dated history that changes the figures."""
-    return (
+def recorded_since_filing(*, filed: MonthlyReturn, last: date, user) -> list[Event]:
+    """Events recorded after the return was submitted but dated in or before its month,
+    about people on the PPO list at some time up to its end: the back-dated history that
+    changes the figures. Only records the user may open, and events they are shown."""
+    listed = ProgrammeMembership.objects.filter(
+        programme=Programme.PPO, start_date__lte=last
+    ).values("offender_id")
+    events = list(
         Event.objects.filter(
-            offender__scheme=filed.scheme, recorded_at__gt=filed.submitted_at, date__lte=last
+            offender__in=offenders_visible_to(user=user).filter(scheme=filed.scheme),
+            offender_id__in=listed, recorded_at__gt=filed.submitted_at, date__lte=last,
         )
         .select_related("offender", "recorded_by")
         .order_by("date", "id")
-    )
+    )  # fmt: skip
+    people = {event.offender_id: event.offender for event in events}
+    access = record_access(user=user, offenders=list(people.values()), on=timezone.localdate())
+    return [event for event in events if access[event.offender_id].shows_event(event.kind)]

@@ -64,12 +64,14 @@ def return_build(*, scheme: Scheme, first: date, last: date) -> MonthlyReturn:
     """Compute the month's return and keep it as the draft, unless it was submitted (then
     it is left as filed). One transaction: a worker killed half way leaves nothing; run
     again, it gives the same draft."""
+    # The row exists before it is locked (INSERT ... ON CONFLICT DO NOTHING), so two builds
+    # at once (the job on the 1st and a coordinator submitting) queue on the same lock.
+    MonthlyReturn.objects.bulk_create(
+        [MonthlyReturn(scheme=scheme, month=first, draft={}, computed_at=timezone.now())],
+        ignore_conflicts=True,
+    )
+    existing = MonthlyReturn.objects.select_for_update().get(scheme=scheme, month=first)
     document = monthly_return(scheme=scheme, first=first, last=last)
-    existing = MonthlyReturn.objects.select_for_update().filter(scheme=scheme, month=first).first()
-    if existing is None:
-        return MonthlyReturn.objects.create(
-            scheme=scheme, month=first, draft=document, computed_at=timezone.now()
-        )
     if existing.state == MonthlyReturn.State.DRAFT:
         existing.draft, existing.computed_at = document, timezone.now()
         existing.save(update_fields=["draft", "computed_at"])
@@ -133,15 +135,22 @@ def _notify_flag(record: FlagRecord, flag, on: date) -> None:
     """The person's offender managers who may see what the flag reveals, else the scheme's
     coordinators; for a release within 30 days, the police."""
     offender = Offender.objects.select_related("scheme").get(pk=record.offender_id)
-    if flag.code == "release_notification":
-        people = police_contacts(offender=offender, on=on)
-    else:
-        people = current_managers(offender=offender, on=on) or scheme_coordinators_of(
-            scheme=offender.scheme
-        )
+
+    def shown(users):
+        return [
+            user for user in users
+            if visible(flag, record_access(user=user, offenders=[offender], on=on)[offender.pk])
+        ]  # fmt: skip
+
+    first = police_contacts if flag.code == "release_notification" else current_managers
+    # Those responsible and shown what the flag says; failing them the coordinators, and
+    # failing them the police (shown offending and intelligence under s115).
+    people = (
+        shown(first(offender=offender, on=on))
+        or shown(scheme_coordinators_of(scheme=offender.scheme))
+        or shown(police_contacts(offender=offender, on=on))
+    )
     text = f"Record {offender.local_id}: {flag.label}. {flag.reason}"
     for user in people:
-        access = record_access(user=user, offenders=[offender], on=on)[offender.pk]
-        if visible(flag, access):
-            notify(user=user, key=f"flag:{record.pk}", text=text,
-                   url=reverse("offender-detail", args=[offender.pk]))  # fmt: skip
+        notify(user=user, key=f"flag:{record.pk}", text=text,
+               url=reverse("offender-detail", args=[offender.pk]))  # fmt: skip

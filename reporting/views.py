@@ -158,7 +158,10 @@ def return_detail(request, slug: str, month: str):
             "rows": return_rows(shown), "submitted": submitted,
             "reviewed": return_checksum(now),
             "changes": return_differences(filed=shown, now=now) if submitted else [],
-            "causes": recorded_since_filing(filed=submitted, last=last) if submitted else [],
+            "causes": (
+                recorded_since_filing(filed=submitted, last=last, user=request.user)
+                if submitted else []
+            ),
         },
     )  # fmt: skip
 
@@ -207,6 +210,9 @@ def _outcomes_scheme(request, slug: str) -> tuple[Scheme, bool]:
     return scheme, Role.COORDINATOR in roles
 
 
+FEWEST_SHOWN = 5
+
+
 def outcomes(request, slug: str):
     scheme, is_coordinator = _outcomes_scheme(request, slug)
     today = timezone.localdate()
@@ -239,7 +245,9 @@ def outcomes(request, slug: str):
         "reporting/outcomes.html",
         {"scheme": scheme, "window": window, "result": result, "measure": result["measure"],
          "cost_form": cost_form, "entered_from": entered_from, "entered_to": entered_to,
-         "persons": _person_rows(request, result["people"]) if is_coordinator else None},
+         "persons": _person_rows(request, result["people"]) if is_coordinator else None,
+         # So few people that the figures could point to someone: not for the steering group.
+         "too_few": not is_coordinator and 0 < result["measure"]["people"] < FEWEST_SHOWN},
     )  # fmt: skip
 
 
@@ -259,8 +267,12 @@ def _person_rows(request, people) -> list[tuple]:
         person = visible.get(windows.offender_id)
         if person is None:
             continue
-        named = access[person.pk].shows_field("first_name")
-        rows.append((person, person.full_name if named else f"Record {person.local_id}", windows))
+        reader = access[person.pk]
+        named = reader.shows_field("first_name")
+        rows.append((
+            person, person.full_name if named else f"Record {person.local_id}", windows,
+            reader.shows("offending"), reader.shows("custody"),
+        ))  # fmt: skip
     return rows
 
 

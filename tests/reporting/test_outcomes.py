@@ -60,7 +60,9 @@ def test_the_page_for_coordinators_and_the_steering_group(
               "entered_to_day": 1, "entered_to_month": 4, "entered_to_year": 2025}  # fmt: skip
     client.force_login(steering_viewer)
     page = client.get(url, window).content.decode()
-    assert "£3,268" in page
+    # One person joined: too few to show the steering group without pointing to them.
+    assert "£3,268" not in page
+    assert "could point to someone" in page
     assert "Set a unit cost" not in page
     assert client.post(url, {"offence_category": "robbery", "pounds": 1}).status_code == 404
     outsider = MembershipFactory(agency__scheme=other_scheme, role="coordinator").user
@@ -68,6 +70,7 @@ def test_the_page_for_coordinators_and_the_steering_group(
         client.force_login(persona)
         assert client.get(url).status_code == 404
     client.force_login(coordinator)
+    assert "£3,268" in client.get(url, window).content.decode()
     response = client.post(url, {"offence_category": "burglary_dwelling", "pounds": 4000,
                                  "effective_from_day": 1, "effective_from_month": 1,
                                  "effective_from_year": 2025})  # fmt: skip
@@ -90,7 +93,9 @@ def test_coordinators_see_each_persons_figures_the_steering_group_totals_only(
               "entered_to_day": 1, "entered_to_month": 4, "entered_to_year": 2025}  # fmt: skip
     client.force_login(coordinator)
     response = client.get(url, window)
-    [(person, label, windows)] = response.context["persons"]
+    [(person, label, windows, offending, custody)] = response.context["persons"]
+    # A local authority is shown offending and custody under s115.
+    assert (offending, custody) == (True, True)
     assert person == joined
     assert (windows.offences, windows.tics) == ([3, 1], [0, 0])
     assert label == joined.full_name

@@ -69,6 +69,10 @@ def test_submitting_freezes_what_was_reviewed(client, scheme, person, coordinato
 def test_a_back_dated_event_shows_against_the_filed_return(
     client, scheme, person, coordinator, police_om
 ):
+    from ppo.services import offender_access_grant
+
+    offender_access_grant(offenders=[person], agency=coordinator.memberships.get().agency,
+                          by=None)  # fmt: skip
     client.force_login(coordinator)
     client.post(url(scheme), {"reviewed": client.get(url(scheme)).context["reviewed"]})
     filed = MonthlyReturn.objects.get()
