@@ -7,13 +7,22 @@ PYTHON ?= $(shell scripts/find-python.sh)
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: run test install system-packages-run system-packages-test
+.PHONY: run test install system-packages-run system-packages-test backup restore
 
 run: install system-packages-run
 	.venv/bin/python scripts/stack.py run
 
 test: install system-packages-test
 	.venv/bin/python scripts/stack.py test $(PYTEST_ARGS)
+
+# Back up the database (DATABASE_URL, or the embedded one `make run` started) to backups/,
+# or restore one: `make restore FILE=backups/ppo-....dump`.
+backup: .venv/.synced
+	.venv/bin/python scripts/backup.py backup
+
+restore: .venv/.synced
+	$(if $(FILE),,$(error Say which backup: make restore FILE=backups/ppo-....dump))
+	.venv/bin/python scripts/backup.py restore "$(FILE)"
 
 install: .venv/.synced static/dist/application.css
 
