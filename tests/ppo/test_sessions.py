@@ -84,3 +84,15 @@ def test_everything_shown_to_a_signed_in_person_is_no_store(client, police_om):
 def test_passwords_are_hashed_with_argon2id():
     assert base.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
     assert settings.SESSION_COOKIE_HTTPONLY
+
+
+def test_pages_carry_a_strict_content_security_policy(client, police_om):
+    _sign_in(client, police_om)
+    policy = client.get(reverse("home"))["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "script-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 200
+    assert "<script>" not in docs.content.decode()  # Swagger UI's script is a file here
