@@ -1,6 +1,6 @@
 from django import forms
 
-from cases.models import Appointment, Conference, PartnerReferral
+from cases.models import Appointment, CaseSettings, Conference, PartnerReferral
 from ppo import govuk
 from ppo.codes import ActionStatus, ExitDestination, Need, NeedLevel, Pathway
 from ppo.models import Agency
@@ -216,3 +216,25 @@ class ExitPlanForm(forms.Form):
         label="Date agreed with them", required=False, past=True
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class CaseSettingsForm(forms.ModelForm):
+    class Meta:
+        model = CaseSettings
+        fields = ["conference_months", "contacts_per_week"]
+        labels = {
+            "conference_months": "Months between case conferences",
+            "contacts_per_week": "Contacts a week for a PPO in the community",
+        }
+
+    def clean_conference_months(self):
+        months = self.cleaned_data["conference_months"]
+        if not 3 <= months <= 6:
+            raise forms.ValidationError("Enter a number of months from 3 to 6")
+        return months
+
+    def clean_contacts_per_week(self):
+        contacts = self.cleaned_data["contacts_per_week"]
+        if not 1 <= contacts <= 21:
+            raise forms.ValidationError("Enter a number of contacts a week from 1 to 21")
+        return contacts

@@ -5,6 +5,7 @@ from cases import views
 urlpatterns = [
     path("caseload/", views.my_caseload, name="my-caseload"),
     path("schemes/<slug:slug>/caseload/", views.team_caseload, name="team-caseload"),
+    path("schemes/<slug:slug>/case-settings/", views.case_settings_edit, name="case-settings"),
     path(
         "schemes/<slug:slug>/conference-pack/", views.conference_pack_view, name="conference-pack"
     ),

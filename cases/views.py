@@ -13,6 +13,7 @@ from cases.forms import (
     ActionUpdateForm,
     AppointmentForm,
     AppointmentOutcomeForm,
+    CaseSettingsForm,
     ConferenceRecordForm,
     ConferenceScheduleForm,
     ExitPlanForm,
@@ -25,6 +26,7 @@ from cases.pack import conference_pack
 from cases.selectors import (
     appointments_of,
     carried_forward,
+    case_settings_for,
     conferences_of,
     contact_target_of,
     exit_plan_of,
@@ -656,3 +658,17 @@ def _exit_plan_initial(plan) -> dict:
         "destination": plan.destination, "version": plan.version,
         "agreed_with_offender_on": plan.agreed_with_offender_on,
     }  # fmt: skip
+
+
+def case_settings_edit(request, slug: str):
+    """A coordinator sets the scheme's conference interval (3 to 6 months) and contact
+    target."""
+    scheme = Scheme.objects.filter(slug=slug).first()
+    if scheme is None or not coordinates_scheme(user=request.user, scheme=scheme):
+        raise Http404
+    form = CaseSettingsForm(posted(request), instance=case_settings_for(scheme))
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Case management settings saved.")
+        return redirect("team-caseload", slug=scheme.slug)
+    return render(request, "cases/settings.html", {"scheme": scheme, "form": form})

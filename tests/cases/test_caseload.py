@@ -111,3 +111,20 @@ def test_the_team_caseload_lists_the_schemes_ppos_by_manager(
     assert len(client.get(team).context["rows"]) == 2
     rows = client.get(team, {"manager": cjit_worker.pk}).context["rows"]
     assert [row.person.local_id for row in rows] == ["S-2"]
+
+
+def test_coordinators_set_the_conference_interval_from_3_to_6_months(
+    client, scheme, coordinator, police_om
+):
+    from cases.selectors import case_settings_for
+
+    url = reverse("case-settings", args=[scheme.slug])
+    client.force_login(police_om)
+    assert client.get(url).status_code == 404
+    client.force_login(coordinator)
+    response = client.post(url, {"conference_months": 7, "contacts_per_week": 4})
+    assert "from 3 to 6" in response.content.decode()
+    assert client.post(url, {"conference_months": 6, "contacts_per_week": 3}).status_code == 302
+    scheme.refresh_from_db()
+    assert (case_settings_for(scheme).conference_months,
+            case_settings_for(scheme).contacts_per_week) == (6, 3)  # fmt: skip
