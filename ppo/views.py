@@ -432,3 +432,17 @@ def notifications(request):
     if unread:
         Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
     return render(request, "ppo/notifications.html", {"items": items, "unread": set(unread)})
+
+
+def locked_out(request, credentials, *args, **kwargs):
+    """django-axes calls this when a username has failed too often from this address."""
+    return render(
+        request, "ppo/sign_in.html", {"form": SignInForm(request), "locked_out": True}, status=429
+    )
+
+
+def sign_in_name(request, credentials) -> str:
+    """The email address a sign-in attempt was for, as django-axes counts failures by it
+    (lower case, as accounts are stored)."""
+    name = (credentials or {}).get("username") or request.POST.get("username", "")
+    return name.strip().lower()

@@ -1,5 +1,6 @@
 """Settings shared by every environment. Environments differ only through the environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -30,6 +31,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "rest_framework.authtoken",
     "guardian",
+    "axes",
     # Domain apps, in dependency order: each may import only those above it.
     "ppo",
     "sharing",
@@ -50,6 +52,7 @@ MIDDLEWARE = [
     "ppo.middleware.SessionLimitsMiddleware",
     "ppo.middleware.LoginRequiredMiddleware",
     "ppo.middleware.NoStoreMiddleware",
+    "axes.middleware.AxesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -98,6 +101,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "ppo.User"
 AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out username and address is refused before any password check.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -130,6 +135,16 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 LOGIN_URL = "sign-in"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "sign-in"
+
+# Lockout (django-axes): five failed sign-ins for a username from one address lock that pair
+# for 15 minutes, so an attacker elsewhere cannot lock the person out for good.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Accounts sign in by email, entered in the form's "username" field.
+AXES_USERNAME_CALLABLE = "ppo.views.sign_in_name"
+AXES_LOCKOUT_CALLABLE = "ppo.views.locked_out"
 
 # Argon2id for every new or changed password; older hashes are upgraded at sign-in.
 PASSWORD_HASHERS = [

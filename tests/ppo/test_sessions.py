@@ -3,7 +3,7 @@ idle or 12 hours in all, access gone on the next request when an account is disa
 membership removed, no-store on everything shown to a signed-in person, Argon2id."""
 
 import time
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.conf import settings
@@ -96,3 +96,23 @@ def test_pages_carry_a_strict_content_security_policy(client, police_om):
     docs = client.get("/api/docs/")
     assert docs.status_code == 200
     assert "<script>" not in docs.content.decode()  # Swagger UI's script is a file here
+
+
+def test_five_failures_lock_that_username_from_that_address_for_a_while(client, police_om):
+    from axes.models import AccessAttempt
+    from django.utils import timezone
+
+    wrong = {"username": police_om.email, "password": "not-the-password"}
+    for _ in range(4):
+        assert client.post(reverse("sign-in"), wrong).status_code == 200
+    locked = client.post(reverse("sign-in"), wrong)
+    assert locked.status_code == 429
+    assert "Too many failed attempts" in locked.content.decode()
+    right = {"username": police_om.email, "password": TEST_PASSWORD}
+    assert client.post(reverse("sign-in"), right).status_code == 429  # even the right one
+    # Another address is not locked out: an attacker cannot lock the person out everywhere.
+    assert client.post(reverse("sign-in"), right, REMOTE_ADDR="10.9.9.9").status_code == 302
+    client.logout()
+    # After the cool-off the lock lifts.
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
+    assert client.post(reverse("sign-in"), right).status_code == 302
