@@ -39,6 +39,21 @@ class SignInForm(AuthenticationForm):
     }
 
 
+class SecondFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Security code",
+        help_text="The 6-digit code your authenticator app shows now.",
+        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
+    )
+
+    def clean_code(self) -> str:
+        # Apps show the code as "123 456"; people type it with or without the space.
+        code = "".join(self.cleaned_data["code"].split())
+        if not (len(code) == 6 and code.isascii() and code.isdigit()):
+            raise forms.ValidationError("Enter the code as 6 digits, like 123456")
+        return code
+
+
 class OffenderForm(forms.Form):
     """A person's details. Identifiers are checked and normalised as the import does."""
 

@@ -7,8 +7,11 @@ from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import resolve_url
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from rest_framework.views import APIView
+
+from ppo.selectors import second_factor_device
 
 SESSION_STARTED = "ppo_session_started"
 SESSION_SEEN = "ppo_session_seen"
@@ -75,3 +78,35 @@ class NoStoreMiddleware:
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+def second_factor_not_required(view):
+    """Marks a view a signed-in person may reach before entering their authenticator code:
+    the code pages themselves and signing out."""
+    view.second_factor_required = False
+    return view
+
+
+class SecondFactorRequiredMiddleware:
+    """A password alone reaches nothing: until the session has accepted a code from the
+    person's authenticator app (django-otp), every page, the admin included, sends them to
+    enter one, or to set an app up if they have none yet (OWASP ASVS 6.3). API calls are
+    refused by ppo.authentication instead, since a redirect means nothing to an API client."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if not user.is_authenticated or user.is_verified():
+            return None
+        if not getattr(view_func, "second_factor_required", True):
+            return None
+        view_class = getattr(view_func, "cls", None)
+        if isinstance(view_class, type) and issubclass(view_class, APIView):
+            return None
+        step = "sign-in-code" if second_factor_device(user=user) else "sign-in-set-up"
+        return redirect_to_login(request.get_full_path(), reverse(step))

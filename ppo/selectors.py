@@ -4,6 +4,7 @@ from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ppo.identifiers import name_key, pnc_normalise
 from ppo.models import (
@@ -328,3 +329,8 @@ def police_contacts(*, offender: Offender, on: date) -> list[User]:
             memberships__agency__group__offendergroupobjectpermission__content_object=offender,
         ).distinct()
     )
+
+
+def second_factor_device(*, user: User) -> TOTPDevice | None:
+    """The authenticator app the person set up, if they have finished setting one up."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()

@@ -4,6 +4,7 @@ import logging
 import uuid
 from datetime import date
 
+import django_otp
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -11,6 +12,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from guardian.shortcuts import assign_perm
 
 from ppo.codes import EventKind, ExitDestination, ExitReason, Programme
@@ -388,3 +390,29 @@ def _email_notice(address: str) -> None:
         )
     except OSError:
         logger.exception("Could not email a notification notice")
+
+
+def second_factor_enrolment_device(*, user: User) -> TOTPDevice:
+    """The authenticator-app key offered to someone setting up their second factor: kept
+    until they confirm it with a code, so reloading the page does not change the QR code."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    return device
+
+
+def second_factor_verify(*, request, device: TOTPDevice, code: str) -> bool:
+    """Checks a code against the person's device and, when right, marks this session as
+    having passed the second factor. A code is accepted once only: the device records the
+    time step of the last code it accepted, under a row lock (django_otp.verify_token), and
+    repeated wrong codes slow further attempts down exponentially (django-otp throttling)."""
+    verified = django_otp.verify_token(request.user, device.persistent_id, code)
+    if verified is None:
+        return False
+    if not verified.confirmed:
+        verified.confirmed = True
+        verified.save(update_fields=["confirmed"])
+    # A new session key at the change of privilege, as at sign-in (session fixation).
+    request.session.cycle_key()
+    django_otp.login(request, verified)
+    return True

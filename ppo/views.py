@@ -1,3 +1,7 @@
+import base64
+
+import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView, redirect_to_login
@@ -8,6 +12,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from ppo.access import log_consultation, log_lookup, only_where_shown, record_access
@@ -25,11 +31,13 @@ from ppo.forms import (
     OffenderForm,
     RegisterFilterForm,
     SchemeChoiceForm,
+    SecondFactorCodeForm,
     SignInForm,
 )
 from ppo.govuk import add_service_errors, posted, uploaded
 from ppo.imports import ImportRejected, csv_import
 from ppo.lookup import lookup_run
+from ppo.middleware import second_factor_not_required
 from ppo.models import LOOKUP_ROLES, REGISTER_ROLES, Notification
 from ppo.selectors import (
     agencies_with_access,
@@ -46,6 +54,7 @@ from ppo.selectors import (
     register_search,
     schemes_coordinated_by,
     schemes_editable_by,
+    second_factor_device,
 )
 from ppo.services import (
     event_record,
@@ -54,6 +63,8 @@ from ppo.services import (
     offender_create,
     offender_manager_assign,
     offender_update,
+    second_factor_enrolment_device,
+    second_factor_verify,
 )
 
 
@@ -75,6 +86,69 @@ def admin_sign_in(request):
     return redirect_to_login(
         request.GET.get("next", reverse("admin:index")), login_url=reverse("sign-in")
     )
+
+
+def _next_page(request) -> str:
+    """Where to go after the second factor: the page first asked for, if it is on this site."""
+    target = request.POST.get("next") or request.GET.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse(settings.LOGIN_REDIRECT_URL)
+
+
+def _second_factor_step(request, device, template: str, context: dict | None = None):
+    if request.user.is_verified():
+        return redirect(_next_page(request))
+    form = SecondFactorCodeForm(posted(request))
+    if form.is_valid():
+        allowed, _ = device.verify_is_allowed()
+        if not allowed:
+            form.add_error("code", SECOND_FACTOR_THROTTLED)
+        elif second_factor_verify(request=request, device=device, code=form.cleaned_data["code"]):
+            return redirect(_next_page(request))
+        else:
+            form.add_error("code", SECOND_FACTOR_WRONG)
+    next_page = request.POST.get("next") or request.GET.get("next", "")
+    return render(request, template, {"form": form, "next": next_page, **(context or {})})
+
+
+SECOND_FACTOR_WRONG = (
+    "The code is not right or has already been used. Enter the newest code your app shows"
+)
+SECOND_FACTOR_THROTTLED = "You have entered too many wrong codes. Wait a minute and try again"
+
+
+@second_factor_not_required
+def second_factor_code(request):
+    """The second step of every sign-in: a code from the person's authenticator app."""
+    device = second_factor_device(user=request.user)
+    if device is None:
+        return redirect_to_login(_next_page(request), reverse("sign-in-set-up"))
+    return _second_factor_step(request, device, "ppo/sign_in_code.html")
+
+
+@second_factor_not_required
+def second_factor_set_up(request):
+    """First sign-in: pair an authenticator app by QR code or setup key, proven by a code.
+
+    Once set up it cannot be replaced from here (a stolen password must not re-pair it);
+    the service administrator removes the old one in the admin when a phone is lost."""
+    if second_factor_device(user=request.user) is not None:
+        return redirect_to_login(_next_page(request), reverse("sign-in-code"))
+    device = second_factor_enrolment_device(user=request.user)
+    key = base64.b32encode(device.bin_key).decode()
+    qr_code = segno.make(device.config_url, error="m").svg_inline(
+        scale=5, border=4, title="QR code to scan with your authenticator app"
+    )
+    # An image with its title as its name, for screen readers (segno writes a bare <svg>).
+    qr_code = qr_code.replace("<svg ", '<svg role="img" ', 1)
+    context = {
+        "qr_code": mark_safe(qr_code),  # noqa: S308 - segno's own SVG, no user input in markup
+        "setup_key": " ".join(key[i : i + 4] for i in range(0, len(key), 4)),
+    }
+    return _second_factor_step(request, device, "ppo/sign_in_set_up.html", context)
 
 
 def not_found(request, exception=None):

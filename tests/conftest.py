@@ -12,6 +12,7 @@
 import pytest
 
 from ppo.models import AgencyType, Role
+from tests.clients import VerifiedClient
 from tests.factories import AgencyFactory, MembershipFactory, SchemeFactory, UserFactory
 
 
@@ -21,6 +22,12 @@ def media_root(settings, tmp_path):
     into the developer's .local/media."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def client():
+    """Django's test client, with force_login passing the second factor (tests/clients.py)."""
+    return VerifiedClient()
 
 
 @pytest.fixture

@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "guardian",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # Domain apps, in dependency order: each may import only those above it.
     "ppo",
     "sharing",
@@ -48,9 +50,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "ppo.middleware.SessionLimitsMiddleware",
     "ppo.middleware.LoginRequiredMiddleware",
+    "ppo.middleware.SecondFactorRequiredMiddleware",
     "ppo.middleware.NoStoreMiddleware",
     "axes.middleware.AxesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -138,6 +142,9 @@ LOGOUT_REDIRECT_URL = "sign-in"
 
 # Lockout (django-axes): five failed sign-ins for a username from one address lock that pair
 # for 15 minutes, so an attacker elsewhere cannot lock the person out for good.
+# Two-factor sign-in: the name authenticator apps show for this service's codes.
+OTP_TOTP_ISSUER = "PPO case management"
+
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -180,7 +187,7 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / ".local" / "media")))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        "ppo.authentication.VerifiedSessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

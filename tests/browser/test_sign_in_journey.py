@@ -1,16 +1,33 @@
+import base64
+import re
+
 import pytest
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
+from tests.clients import current_code
 from tests.factories import TEST_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _sign_in(page: Page, base_url: str, email: str, password: str) -> None:
+def _enter_password(page: Page, base_url: str, email: str, password: str) -> None:
     page.goto(f"{base_url}/")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def _sign_in(page: Page, base_url: str, email: str, password: str) -> None:
+    """Both steps: the password, then a code from the person's app, setting one up first
+    when they have none (the code is worked out from the key the service holds)."""
+    _enter_password(page, base_url, email, password)
+    page.wait_for_url(re.compile(r"/sign-in/(code|set-up)/"))
+    device = TOTPDevice.objects.filter(user__email=email).order_by("-confirmed", "pk").first()
+    page.get_by_label("Security code").fill(current_code(device))
+    page.get_by_role("button", name=re.compile("Continue|Finish setting up")).click()
+    page.wait_for_url(lambda url: "/sign-in/" not in url)
 
 
 def test_sign_in_journey_and_sign_out(page: Page, live_server, coordinator):
@@ -26,8 +43,39 @@ def test_sign_in_journey_and_sign_out(page: Page, live_server, coordinator):
     expect(page).to_have_url(f"{live_server.url}/sign-in/?next=/")
 
 
+def test_first_sign_in_sets_up_an_authenticator_app_then_asks_for_codes(
+    page: Page, live_server, police_om, axe_violations
+):
+    _enter_password(page, live_server.url, police_om.email, TEST_PASSWORD)
+    expect(page.get_by_role("heading", name="Set up your authenticator app")).to_be_visible()
+    qr_code = page.get_by_role("img", name="QR code to scan with your authenticator app")
+    expect(qr_code).to_be_visible()
+    assert axe_violations(page) == []
+
+    page.get_by_label("Security code").fill("000")
+    page.get_by_role("button", name="Finish setting up").click()
+    expect(page.locator(".govuk-error-summary")).to_be_focused()
+    expect(page).to_have_title(re.compile("^Error: Set up your authenticator app"))
+    assert axe_violations(page) == []
+
+    # What a person's app does with the key typed in by hand.
+    key = page.get_by_test_id("setup-key").inner_text().replace(" ", "")
+    code = TOTP(base64.b32decode(key)).token()
+    page.get_by_label("Security code").fill(f"{code:06d}")
+    page.get_by_role("button", name="Finish setting up").click()
+    expect(page.get_by_role("heading", name="Home", level=1)).to_be_visible()
+
+    page.get_by_role("button", name="Sign out").click()
+    _enter_password(page, live_server.url, police_om.email, TEST_PASSWORD)
+    expect(page.get_by_role("heading", name="Enter your security code")).to_be_visible()
+    assert axe_violations(page) == []
+    page.get_by_label("Security code").fill(current_code(TOTPDevice.objects.get(user=police_om)))
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Home", level=1)).to_be_visible()
+
+
 def test_wrong_password_shows_error_summary_and_moves_focus(page: Page, live_server, police_om):
-    _sign_in(page, live_server.url, police_om.email, "not-the-password")
+    _enter_password(page, live_server.url, police_om.email, "not-the-password")
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_be_visible()
     expect(summary).to_be_focused()
@@ -51,7 +99,7 @@ def test_sign_in_page_has_no_accessibility_violations(page: Page, live_server, a
 def test_sign_in_errors_have_no_accessibility_violations(
     page: Page, live_server, police_om, axe_violations
 ):
-    _sign_in(page, live_server.url, police_om.email, "wrong")
+    _enter_password(page, live_server.url, police_om.email, "wrong")
     assert axe_violations(page) == []
 
 

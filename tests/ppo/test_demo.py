@@ -3,6 +3,7 @@ from django.core.management import CommandError, call_command
 
 from ppo.demo import DEMO_PASSWORD, PERSONAS, demo_data_load
 from ppo.models import Membership, Role, Scheme, User
+from tests.clients import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -34,10 +35,9 @@ def test_seed_demo_refuses_without_demo_data_allowed(settings):
 @pytest.mark.parametrize("persona", PERSONAS, ids=lambda persona: persona.email)
 def test_every_demo_persona_signs_in_to_their_role_home(client, persona):
     demo_data_load(people=False)
-    response = client.post(
-        "/sign-in/", {"username": persona.email, "password": DEMO_PASSWORD}, follow=True
-    )
-    assert response.redirect_chain[-1][0] == "/"
+    user = User.objects.get(email=persona.email)
+    sign_in(client, user, DEMO_PASSWORD)
+    response = client.get("/")
     assert f'data-testid="panel-{persona.role.value}"' in response.content.decode()
 
 

@@ -6,11 +6,11 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from ppo.codes import Programme
 from ppo.models import Event, LookupLog, Offender
 from ppo.services import offender_create
+from tests.clients import VerifiedAPIClient
 from tests.factories import ProgrammeMembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def api():
-    return APIClient()
+    return VerifiedAPIClient()
 
 
 @pytest.fixture

@@ -93,8 +93,9 @@ def test_register_query_count_does_not_grow_with_rows(
         ProgrammeMembershipFactory(offender=person, start_date=date(2025, 1, 1))
     client.force_login(police_om)
     # 11 for the register, 2 for effective access, 4 for review flags (the scheme's
-    # thresholds and case settings, everyone's flags, responses to them).
-    with django_assert_max_num_queries(17):
+    # thresholds and case settings, everyone's flags, responses to them), 1 for the second
+    # factor (django-otp's device).
+    with django_assert_max_num_queries(18):
         response = client.get(reverse("offender-list"))
     assert len(response.context["page"]) == 30
 
@@ -107,8 +108,9 @@ def test_offender_page_shows_the_timeline_within_a_query_budget(
     client.force_login(police_om)
     # 10 for the page, 2 for effective access, 1 to write the access log, 7 for what
     # selection adds (thresholds, case settings, flags, responses, edit right, decisions,
-    # referral), 2 for the plan summary (open actions, next conference).
-    with django_assert_max_num_queries(22):
+    # referral), 2 for the plan summary (open actions, next conference), 1 for the second
+    # factor (django-otp's device).
+    with django_assert_max_num_queries(23):
         response = client.get(reverse("offender-detail", args=[dean.pk]))
     content = response.content.decode()
     assert content.count('class="moj-timeline__item"') == 60

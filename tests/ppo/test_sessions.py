@@ -13,14 +13,14 @@ from config.settings import base
 from ppo.middleware import SESSION_SEEN, SESSION_STARTED
 from ppo.models import Membership
 from ppo.services import offender_create
+from tests.clients import sign_in
 from tests.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
 
 def _sign_in(client, user):
-    response = client.post(reverse("sign-in"), {"username": user.email, "password": TEST_PASSWORD})
-    assert response.status_code == 302, response.content.decode()[:500]
+    sign_in(client, user, TEST_PASSWORD)
 
 
 def _age_session(client, key, seconds):

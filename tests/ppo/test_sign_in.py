@@ -22,13 +22,13 @@ def test_sign_in_page_uses_govuk_form(client):
     assert "govuk-error-summary" not in content
 
 
-def test_signing_in_with_email_in_any_case_reaches_home(client, police_om):
+def test_signing_in_with_email_in_any_case_reaches_the_security_code(client, police_om):
     response = client.post(
         reverse("sign-in"),
         {"username": police_om.email.upper(), "password": TEST_PASSWORD},
         follow=True,
     )
-    assert response.redirect_chain[-1][0] == reverse("home")
+    assert response.redirect_chain[-1][0] == f"{reverse('sign-in-set-up')}?next=/"
     assert response.context["user"] == police_om
 
 

@@ -9,13 +9,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from ppo.services import offender_create, offender_manager_assign
 from sharing.access import RecordAccess
 from sharing.categories import Category
 from sharing.models import ConsentKind
 from sharing.services import consent_record, disclosure_record
+from tests.clients import VerifiedAPIClient
 from tests.factories import ProgrammeMembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +72,7 @@ def test_effective_access_costs_two_queries_per_request(
 ):
     people = _people(scheme, police_om, authoriser, cjit_worker.memberships.get().agency, rows)
     client.force_login(police_om)
-    api = APIClient()
+    api = VerifiedAPIClient()
     api.force_authenticate(police_om)
     requests = {
         "register": lambda: client.get(reverse("offender-list")),

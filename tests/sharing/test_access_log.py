@@ -6,11 +6,11 @@ import pytest
 from django.db import DatabaseError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from ppo.services import offender_access_grant, offender_create
 from sharing.models import AccessLogEntry, Gateway, Purpose
 from sharing.services import disclosure_record
+from tests.clients import VerifiedAPIClient
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def test_a_page_view_logs_who_what_categories_and_where(client, dean, police_om)
 
 
 def test_api_reads_and_lookups_are_logged(dean, police_om, custody_officer):
-    api = APIClient()
+    api = VerifiedAPIClient()
     api.force_authenticate(police_om)
     api.get(f"/api/v1/offenders/{dean.pk}/")
     api.get(f"/api/v1/offenders/{dean.pk}/events/")

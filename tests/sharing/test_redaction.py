@@ -78,9 +78,9 @@ def test_consent_shows_clinical_detail_to_the_cjit_worker_only_and_withdrawal_hi
 
 
 def test_the_api_withholds_the_same_fields_and_events(record, housing_officer, police_om):
-    from rest_framework.test import APIClient
+    from tests.clients import VerifiedAPIClient
 
-    api = APIClient()
+    api = VerifiedAPIClient()
     api.force_authenticate(housing_officer)
     person = api.get(f"/api/v1/offenders/{record.pk}/").json()
     assert person["first_name"] == "Dean"
@@ -98,9 +98,9 @@ def test_the_api_withholds_the_same_fields_and_events(record, housing_officer, p
 
 def test_details_partly_withheld_cannot_be_changed(client, record, police_om):
     """An edit form or PATCH would show, or could overwrite, the withheld postcode."""
-    from rest_framework.test import APIClient
+    from tests.clients import VerifiedAPIClient
 
-    api = APIClient()
+    api = VerifiedAPIClient()
     api.force_authenticate(police_om)
     response = api.patch(
         f"/api/v1/offenders/{record.pk}/", {"area": "North", "version": 1}, format="json"
@@ -113,9 +113,9 @@ def test_details_partly_withheld_cannot_be_changed(client, record, police_om):
 
 
 def test_filters_and_search_never_find_by_withheld_information(record, housing_officer):
-    from rest_framework.test import APIClient
+    from tests.clients import VerifiedAPIClient
 
-    api = APIClient()
+    api = VerifiedAPIClient()
     api.force_authenticate(housing_officer)
     # Housing is not shown the status, so filtering by it must not find the person.
     assert api.get("/api/v1/offenders/", {"status": "in_court_process"}).json()["count"] == 0
@@ -147,8 +147,7 @@ def test_the_register_list_withholds_status_from_agencies_without_consent(
 def test_why_someone_left_a_programme_is_withheld_with_their_status(
     client, record, housing_officer
 ):
-    from rest_framework.test import APIClient
-
+    from tests.clients import VerifiedAPIClient
     from tests.factories import ProgrammeMembershipFactory
 
     ProgrammeMembershipFactory(
@@ -156,7 +155,7 @@ def test_why_someone_left_a_programme_is_withheld_with_their_status(
         exit_reason="high_risk_mappa", exit_destination="none",
     )  # fmt: skip
     assert "MAPPA" not in page(client, housing_officer, record)
-    api = APIClient()
+    api = VerifiedAPIClient()
     api.force_authenticate(housing_officer)
     rows = api.get(f"/api/v1/offenders/{record.pk}/memberships/").json()
     assert rows[0]["exit_reason"] is None

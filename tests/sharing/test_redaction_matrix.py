@@ -13,13 +13,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
-from rest_framework.test import APIClient
 
 from ppo.codes import EventKind
 from ppo.services import event_record, offender_access_grant, offender_create
 from sharing.access import STATUS_CATEGORIES, WITHHELD
 from sharing.categories import Category
 from sharing.models import AccessLogEntry
+from tests.clients import VerifiedAPIClient
 from tests.factories import MembershipFactory
 from tests.sharing.consent_states import STATES, expected_categories, set_state
 
@@ -117,7 +117,7 @@ def test_every_channel_shows_exactly_what_effective_access_allows(
         shown = expected_categories(agency_type, state)
         withheld = {label for code, label in Category.choices if code not in shown}
         client.force_login(persona)
-        api = APIClient()
+        api = VerifiedAPIClient()
         api.force_authenticate(persona)
         detail, api_text = _api(api, record)
         channels = {
@@ -146,7 +146,7 @@ def test_people_without_a_grant_are_refused_on_every_channel(
 ):
     for persona in (steering_viewer, no_role_user, custody_officer):
         client.force_login(persona)
-        api = APIClient()
+        api = VerifiedAPIClient()
         api.force_authenticate(persona)
         assert client.get(reverse("offender-detail", args=[record.pk])).status_code == 404
         assert client.get(reverse("offender-record-pdf", args=[record.pk])).status_code == 404
