@@ -1,0 +1,338 @@
+"""The access matrix: every URL pattern and API route, asked for by every persona, answers
+the status written here. A route added without an entry fails the test, with the statuses
+it gave, so whoever adds it decides who may reach it.
+
+Personas (one column each, in this order), all about the same Stockton record unless said:
+  anon        not signed in
+  own         offender manager in the agency that owns the record (Cleveland Police)
+  deselected  the same offender manager, asking about a person since taken off the list
+  withdrawn   CJIT worker: their agency was given the record, the person then withdrew consent
+  no_grant    housing officer in the same scheme, never given the record
+  other       offender manager of another scheme (Wakefield)
+  custody     prison reception officer (checks "is this a PPO?" only)
+  steering    steering group member (figures, never names)
+  coord       the scheme's PPO coordinator
+
+Pages are asked with GET, except routes that only accept a POST, which are sent an empty
+POST: refused personas must get the same 404 as for a record that does not exist, allowed
+ones the form's errors (200), a redirect or 405 (GET on a POST-only route). The admin's own
+pages are Django's, behind is_staff; its index is here as one entry.
+"""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from cases.models import EnforcementFlag
+from cases.services import (
+    action_create,
+    appointment_plan,
+    conference_record,
+    conference_schedule,
+    partner_referral_send,
+)
+from ppo.codes import Need
+from ppo.models import AgencyType, Role
+from ppo.services import offender_access_grant, offender_create
+from reporting.services import return_build
+from selection.services import (
+    decision_record,
+    matrix_save,
+    panel_meeting_create,
+    scoring_run_create,
+)
+from sharing.categories import Category
+from sharing.models import ConsentKind
+from sharing.services import consent_record, subject_access_request
+from tests.clients import VerifiedClient
+from tests.conftest import _persona
+from tests.factories import ProgrammeMembershipFactory
+from tests.selection.test_matrix import STOCKTON
+from tests.sharing.consent_states import EVERYONE
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+LAST_MONTH = (TODAY.replace(day=1) - timedelta(days=1)).replace(day=1)
+PERSONAS = ["anon", "own", "deselected", "withdrawn", "no_grant", "other", "custody",
+            "steering", "coord"]  # fmt: skip
+
+
+def _person(scheme, by, local_id, first_name):
+    return offender_create(
+        scheme=scheme, by=by,
+        fields={"local_id": local_id, "first_name": first_name, "last_name": "Smith",
+                "date_of_birth": date(1990, 4, 1), "gender": "M"},
+        aliases=[],
+    )  # fmt: skip
+
+
+def _case_records(person, police_om, police):
+    """A conference, an action, a partner referral, an appointment and an enforcement flag."""
+    conference = conference_schedule(
+        offender=person, kind="conference", scheduled_for=TODAY, by=police_om
+    )
+    conference = conference_record(
+        conference=conference, version=1, held_on=TODAY, attendees=[(police, "PC Lee")],
+        offender_attended=True, offender_comments="", minutes="Plan agreed",
+        needs=dict.fromkeys(Need.values, ("some", "")), by=police_om,
+    )  # fmt: skip
+    action = action_create(
+        offender=person, conference=conference, pathway="drugs", description="Attend the DRR",
+        lead_agency=police, lead_officer="PC Lee", due_date=TODAY + timedelta(days=30),
+        by=police_om,
+    )  # fmt: skip
+    referral = partner_referral_send(
+        offender=person, pathway="ete", service="College", agency=None, sent_on=TODAY,
+        by=police_om,
+    )  # fmt: skip
+    appointment = appointment_plan(
+        offender=person, agency=police, kind="supervision", at=timezone.now(), by=police_om
+    )
+    flag = EnforcementFlag.objects.create(
+        offender=person, first_absence=appointment, second_absence=appointment, raised_on=TODAY
+    )
+    return {
+        "conference": conference.pk, "action": action.pk, "partner_referral": referral.pk,
+        "appointment": appointment.pk, "enforcement": flag.pk,
+    }  # fmt: skip
+
+
+@pytest.fixture
+def world(scheme, other_scheme, police_om, cjit_worker, housing_officer, coordinator,
+          steering_viewer, custody_officer):  # fmt: skip
+    police = police_om.memberships.get().agency
+    cjit = cjit_worker.memberships.get().agency
+    wakefield_om = _persona(
+        other_scheme, "West Yorkshire Police", AgencyType.POLICE, Role.OFFENDER_MANAGER
+    )
+    record = _person(scheme, police_om, "S-1", "Dean")
+    for agency in (cjit, coordinator.memberships.get().agency):
+        offender_access_grant(offenders=[record], agency=agency, by=None)
+    # Consent to share everything with every partner, then withdrawn from CJIT alone.
+    given = TODAY - timedelta(days=30)
+    for kind, on, types in (
+        (ConsentKind.GIVEN, given, EVERYONE),
+        (ConsentKind.WITHDRAWN, given + timedelta(days=1), ["cjit"]),
+    ):
+        consent_record(
+            offender=record, kind=kind, agency_types=types, agencies=[],
+            categories=list(Category.values), effective_date=on, review_date=None, by=police_om,
+        )  # fmt: skip
+    deselected = _person(scheme, police_om, "S-2", "Lee")
+    consent_record(
+        offender=deselected, kind=ConsentKind.GIVEN, agency_types=EVERYONE, agencies=[],
+        categories=list(Category.values), effective_date=given, review_date=None, by=police_om,
+    )  # fmt: skip
+    ProgrammeMembershipFactory(offender=deselected, start_date=date(2024, 3, 4))
+
+    # The panel selects the one and takes the other off the list (their letters exist).
+    matrix = matrix_save(scheme=scheme, document=STOCKTON, by=coordinator)
+    meeting = panel_meeting_create(
+        scheme=scheme, held_on=TODAY, chair="", by=coordinator, attendees=[(police, "PC Lee")]
+    )
+    decision_record(
+        meeting=meeting, offender=record, kind="select", rationale="Scores 24", by=coordinator,
+        strand="catch_convict",
+    )  # fmt: skip
+    decision_record(
+        meeting=meeting, offender=deselected, kind="deselect", rationale="No arrests in a year",
+        by=coordinator, exit_reason="stopped_offending", exit_destination="mainstream",
+    )  # fmt: skip
+    objects = {
+        "scheme": scheme.slug,
+        "matrix": matrix.version,
+        "scoring_run": scoring_run_create(
+            scheme=scheme, matrix=matrix, on=TODAY, by=coordinator
+        ).pk,
+        "panel": meeting.pk,
+        "month": LAST_MONTH.strftime("%Y-%m"),
+    }
+    return_build(scheme=scheme, first=LAST_MONTH, last=TODAY.replace(day=1) - timedelta(1))
+    per_record = {}
+    for person, letter in ((record, "induction"), (deselected, "exit")):
+        per_record[person.pk] = {
+            "pk": person.pk,
+            "letter": letter,
+            "export": subject_access_request(offender=person, by=coordinator).pk,
+            **_case_records(person, police_om, police),
+        }
+    users = {
+        "anon": None, "own": police_om, "deselected": police_om, "withdrawn": cjit_worker,
+        "no_grant": housing_officer, "other": wakefield_om, "custody": custody_officer,
+        "steering": steering_viewer, "coord": coordinator,
+    }  # fmt: skip
+    records = dict.fromkeys(PERSONAS, per_record[record.pk])
+    records["deselected"] = per_record[deselected.pk]
+    return users, records, objects
+
+
+def _args(r, o):
+    """URL arguments for each route, from the persona's record ids (r) and scheme objects (o)."""
+    pk, slug = r["pk"], o["scheme"]
+    return {
+        "home": [], "sign-in": [], "sign-in-code": [], "sign-in-set-up": [], "sign-out": [],
+        "health": [], "background-check": [], "lookup": [], "notifications": [],
+        "import-upload": [], "access-log": [], "selection-index": [], "my-referrals": [],
+        "my-caseload": [], "offender-list": [], "offender-export": [], "offender-create": [],
+        "returns": [slug], "outcomes": [slug], "dashboard": [slug],
+        "return-detail": [slug, o["month"]],
+        "offender-detail": [pk], "offender-record-pdf": [pk], "offender-edit": [pk],
+        "event-create": [pk], "offender-access": [pk], "offender-manager": [pk],
+        "offender-consent": [pk], "scheme-protocol": [slug], "subject-access": [pk],
+        "subject-access-download": [pk, r["export"]], "offender-disclosures": [pk],
+        "selection-scheme": [slug], "matrix-edit": [slug], "matrix-upload": [slug],
+        "matrix-download": [slug, o["matrix"]], "thresholds-edit": [slug], "scoring": [slug],
+        "scoring-run": [slug, o["scoring_run"]], "referral-queue": [slug], "panels": [slug],
+        "panel-detail": [o["panel"]], "decision-create": [o["panel"], pk],
+        "manual-score": [o["panel"], pk, "community_impact"], "referral-create": [pk],
+        "flag-respond": [pk], "letter": [pk, r["letter"]],
+        "team-caseload": [slug], "case-settings": [slug], "conference-pack": [slug],
+        "case-plan": [pk], "plan-pdf": [pk], "conference-new": [pk], "action-new": [pk],
+        "conference-detail": [r["conference"]], "action-edit": [r["action"]],
+        "partner-referral-new": [pk], "partner-referral": [r["partner_referral"]],
+        "appointment-new": [pk], "appointment": [r["appointment"]],
+        "enforcement": [r["enforcement"]], "exit-plan": [pk],
+        "api-schema": [], "api-docs": [], "api-me": [],
+        "v1:offender-list": [], "v1:offender-detail": [pk], "v1:offender-memberships": [pk],
+        "v1:offender-events": [pk], "v1:lookup": [],
+        "admin:index": [],
+    }  # fmt: skip
+
+
+# Expected status per persona, in the order of PERSONAS:
+#   anon own deselected withdrawn no_grant other custody steering coord
+# 200 a page or download, 302 a redirect (to sign in for anon; after a POST; to one's scheme),
+# 404 refused, 400 a bad API request, 403 the API to the signed-out.
+EXPECTED = {
+    "access-log": "302 404 404 404 404 404 404 404 200",
+    "action-edit": "302 200 200 404 404 404 404 404 200",
+    "action-new": "302 200 200 200 404 404 404 404 200",
+    # Admin is for staff accounts only (tests/ppo/test_admin.py).
+    "admin:index": "302 302 302 302 302 302 302 302 302",
+    "api-docs": "403 200 200 200 200 200 200 200 200",
+    "api-me": "403 200 200 200 200 200 200 200 200",
+    "api-schema": "403 200 200 200 200 200 200 200 200",
+    # Supervision detail: withheld from CJIT once consent is withdrawn.
+    "appointment": "302 200 200 404 404 404 404 404 200",
+    "appointment-new": "302 200 200 404 404 404 404 404 200",
+    "background-check": "302 404 404 404 404 404 404 404 404",
+    "case-plan": "302 200 200 200 404 404 404 404 200",
+    "case-settings": "302 404 404 404 404 404 404 404 200",
+    "conference-detail": "302 200 200 200 404 404 404 404 200",
+    "conference-new": "302 200 200 200 404 404 404 404 200",
+    "conference-pack": "302 404 404 404 404 404 404 404 200",
+    "dashboard": "302 404 404 404 404 404 404 200 200",
+    "decision-create": "302 404 404 404 404 404 404 404 200",
+    "enforcement": "302 200 200 404 404 404 404 404 200",
+    "event-create": "302 200 200 200 404 404 404 404 200",
+    "exit-plan": "302 200 200 404 404 404 404 404 200",
+    "flag-respond": "302 302 302 302 404 404 404 404 302",
+    "health": "200 200 200 200 200 200 200 200 200",
+    "home": "302 200 200 200 200 200 200 200 200",
+    "import-upload": "302 404 404 404 404 404 404 404 200",
+    "letter": "302 200 200 200 404 404 404 404 200",
+    # Steering viewers see figures, never names.
+    "lookup": "302 200 200 200 200 200 200 404 200",
+    "manual-score": "302 404 404 404 404 404 404 404 302",
+    "matrix-download": "302 404 404 404 404 404 404 404 200",
+    "matrix-edit": "302 404 404 404 404 404 404 404 200",
+    "matrix-upload": "302 404 404 404 404 404 404 404 302",
+    # Offender managers only; their own people.
+    "my-caseload": "302 200 200 200 200 200 404 404 404",
+    "my-referrals": "302 200 200 200 200 200 404 404 200",
+    "notifications": "302 200 200 200 200 200 200 200 200",
+    "offender-access": "302 404 404 404 404 404 404 404 302",
+    "offender-consent": "302 200 200 200 404 404 404 404 200",
+    "offender-create": "302 200 200 200 200 200 404 404 200",
+    # Withdrawn: the record, what consent covered withheld.
+    "offender-detail": "302 200 200 200 404 404 404 404 200",
+    "offender-disclosures": "302 404 404 404 404 404 404 404 200",
+    # Only for those shown every personal field.
+    "offender-edit": "302 200 200 404 404 404 404 404 200",
+    "offender-export": "302 200 200 200 200 200 404 404 200",
+    "offender-list": "302 200 200 200 200 200 404 404 200",
+    "offender-manager": "302 404 404 404 404 404 404 404 302",
+    "offender-record-pdf": "302 200 200 200 404 404 404 404 200",
+    "outcomes": "302 404 404 404 404 404 404 200 200",
+    "panel-detail": "302 404 404 404 404 404 404 404 200",
+    "panels": "302 404 404 404 404 404 404 404 200",
+    "partner-referral": "302 200 200 404 404 404 404 404 200",
+    "partner-referral-new": "302 200 200 200 404 404 404 404 200",
+    "plan-pdf": "302 200 200 200 404 404 404 404 200",
+    "referral-create": "302 200 200 200 404 404 404 404 200",
+    "referral-queue": "302 404 404 404 404 404 404 404 200",
+    "return-detail": "302 404 404 404 404 404 404 404 200",
+    "returns": "302 404 404 404 404 404 404 404 200",
+    "scheme-protocol": "302 200 200 200 200 404 404 200 200",
+    "scoring": "302 404 404 404 404 404 404 404 200",
+    "scoring-run": "302 404 404 404 404 404 404 404 200",
+    "selection-index": "302 302 302 302 302 302 404 302 302",
+    "selection-scheme": "302 200 200 200 200 404 404 200 200",
+    "sign-in": "200 302 302 302 302 302 302 302 302",
+    "sign-in-code": "302 302 302 302 302 302 302 302 302",
+    "sign-in-set-up": "302 302 302 302 302 302 302 302 302",
+    "sign-out": "302 302 302 302 302 302 302 302 302",
+    "subject-access": "302 404 404 404 404 404 404 404 200",
+    # The export is still being built: nothing to download yet.
+    "subject-access-download": "302 404 404 404 404 404 404 404 404",
+    "team-caseload": "302 404 404 404 404 404 404 404 200",
+    "thresholds-edit": "302 404 404 404 404 404 404 404 200",
+    # GET without details is a bad request; the lookup is a POST.
+    "v1:lookup": "403 400 400 400 400 400 400 404 400",
+    "v1:offender-detail": "403 200 200 200 404 404 404 404 200",
+    "v1:offender-events": "403 200 200 200 404 404 404 404 200",
+    "v1:offender-list": "403 200 200 200 200 200 404 404 200",
+    "v1:offender-memberships": "403 200 200 200 404 404 404 404 200",
+}  # fmt: skip
+
+
+def _route_names(patterns=None, namespace=""):
+    """Every named route, the admin's apart (one entry for its index)."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.app_name == "admin":
+                yield "admin:index"
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _route_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def _ask(client, name, args):
+    url = reverse(name, args=args)
+    response = client.get(url)
+    if response.status_code == 405:  # a POST-only route: an empty POST, as a form would
+        response = client.post(url, {})
+    return response.status_code
+
+
+def test_every_route_answers_every_persona_as_written(world):
+    users, records, objects = world
+    clients = {}
+    for persona, user in users.items():
+        clients[persona] = VerifiedClient()
+        if user is not None:
+            clients[persona].force_login(user)
+    # Signing out last, or every request after it would be a signed-out one.
+    names = sorted(set(_route_names()), key=lambda name: (name == "sign-out", name))
+    wrong = []
+    for name in names:
+        statuses = []
+        for persona in PERSONAS:
+            args = _args(records[persona], objects)
+            if name not in args:
+                statuses.append(None)
+                continue
+            statuses.append(_ask(clients[persona], name, args[name]))
+        row = " ".join(f"{status or '-':>3}" for status in statuses)
+        if name not in EXPECTED:
+            wrong.append(f'    "{name}": "{row}",  # no entry: what it answers now')
+        elif EXPECTED[name] != row:
+            wrong.append(f'    "{name}": "{row}",  # expected "{EXPECTED[name]}"')
+    stale = sorted(set(EXPECTED) - set(names))
+    assert not wrong, "Routes answering otherwise than written:\n" + "\n".join(wrong)
+    assert not stale, f"Entries for routes that no longer exist: {stale}"
