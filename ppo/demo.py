@@ -96,7 +96,13 @@ def demo_data_load(*, people: bool = True) -> list[Persona]:
         membership_add(user=user, agency=agencies[persona.agency], role=persona.role)
     if not people:
         return PERSONAS
-    users = {persona.agency: User.objects.get(email=persona.email) for persona in PERSONAS}
+    # The people are managed by the offender manager persona of each police agency (not the
+    # authoriser, who works in the same agency).
+    managers = {
+        persona.agency: User.objects.get(email=persona.email)
+        for persona in PERSONAS
+        if persona.role == Role.OFFENDER_MANAGER
+    }
     to_generate = []
     for slug, scheme in schemes.items():
         if scheme.offenders.exists():
@@ -109,7 +115,7 @@ def demo_data_load(*, people: bool = True) -> list[Persona]:
         ]
         police = agencies[f"{slug}-police"]
         to_generate.append(
-            (SchemeStaff(scheme, granted, [(users[f"{slug}-police"], police)]), 60, 600)
+            (SchemeStaff(scheme, granted, [(managers[f"{slug}-police"], police)]), 60, 600)
         )
     if to_generate:
         generate(staff=to_generate, seed=2026)

@@ -45,7 +45,7 @@ def test_seed_demo_gives_each_scheme_people_with_consistent_history():
     from datetime import date
 
     from ppo.codes import Status
-    from ppo.models import Event, Offender, ProgrammeMembership
+    from ppo.models import Event, Offender, OffenderManagerAssignment, ProgrammeMembership
     from ppo.selectors import offenders_visible_to
     from ppo.status import statuses_at
 
@@ -61,6 +61,10 @@ def test_seed_demo_gives_each_scheme_people_with_consistent_history():
     assert set(statuses.values()) == set(Status)
     police_om = User.objects.get(email="police.om@demo.example")
     assert offenders_visible_to(user=police_om).filter(scheme__slug="stockton").count() == 660
+    # The police offender manager persona manages the scheme's current PPOs (their caseload).
+    managed = OffenderManagerAssignment.objects.filter(offender__scheme__slug="stockton")
+    assert set(managed.values_list("manager__email", flat=True)) == {police_om.email}
+    assert managed.count() == current_ppos.count()
     housing = User.objects.get(email="housing.officer@demo.example")
     assert not offenders_visible_to(user=housing).exists()
     counts = (Offender.objects.count(), Event.objects.count())
