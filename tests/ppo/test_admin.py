@@ -22,3 +22,19 @@ def test_signed_in_staff_without_admin_access_get_not_found(client, coordinator)
     client.force_login(coordinator)
     response = client.get(reverse("admin:index"), follow=True)
     assert response.status_code == 404
+
+
+def test_the_administrator_resets_a_lost_authenticator_app(client, service_admin, police_om):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.clients import confirmed_device
+
+    service_admin.is_superuser = True
+    service_admin.save()
+    device = confirmed_device(police_om)
+    client.force_login(service_admin)
+    listing = client.get(reverse("admin:otp_totp_totpdevice_changelist"))
+    assert listing.status_code == 200
+    delete = reverse("admin:otp_totp_totpdevice_delete", args=[device.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+    assert not TOTPDevice.objects.filter(user=police_om).exists()
