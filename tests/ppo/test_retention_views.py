@@ -257,6 +257,9 @@ def test_the_list_costs_the_same_queries_however_many_are_due(
     for person in more:
         _share_with(person, coordinator)
     assert _queries(client, _list(scheme)) == few
+    # 10: session, user, scheme, coordinator check, the records due, effective access (2),
+    # the access log, the menu's memberships, the erased records; one to spare for the
+    # second factor's device.
     with django_assert_max_num_queries(12):
         page = client.get(_list(scheme)).content.decode()
     assert "12 records due" in page
