@@ -9,6 +9,7 @@ from ppo.codes import (
     Programme,
     Status,
 )
+from ppo.erasure import ERASE_REASON_MISSING, RETAIN_REASON_MISSING, RETENTION_YEARS_RANGE
 from ppo.events import BOOLEAN_COLUMNS, CODE_COLUMNS, DATE_COLUMNS, EVENT_SPECS, INTEGER_COLUMNS
 from ppo.identifiers import crn_normalise, nomis_normalise, pnc_normalise
 from ppo.models import Agency, Event, ImportKind, Membership, Scheme
@@ -323,3 +324,42 @@ class ManagerForm(forms.Form):
         field = self.fields["membership"]
         field.queryset = memberships
         field.label_from_instance = lambda m: f"{m.user.full_name}, {m.agency.name}"
+
+
+# --- retention -------------------------------------------------------------------------------
+
+
+class RetentionSettingsForm(forms.Form):
+    retention_years = forms.IntegerField(
+        label="Years before a record is reviewed",
+        min_value=1,
+        max_value=20,
+        error_messages={
+            "required": RETENTION_YEARS_RANGE,
+            "invalid": RETENTION_YEARS_RANGE,
+            "min_value": RETENTION_YEARS_RANGE,
+            "max_value": RETENTION_YEARS_RANGE,
+        },
+    )
+
+
+class RetainForm(forms.Form):
+    reason = forms.CharField(
+        label="Why should the record be kept?",
+        widget=forms.Textarea,
+        max_length=2000,
+        error_messages={"required": RETAIN_REASON_MISSING},
+    )
+
+
+class EraseForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the record being erased?",
+        widget=forms.Textarea,
+        max_length=2000,
+        error_messages={"required": ERASE_REASON_MISSING},
+    )
+    confirm = forms.BooleanField(
+        label="I understand that the record will be erased and cannot be got back",
+        error_messages={"required": "Confirm that you understand the record cannot be got back"},
+    )

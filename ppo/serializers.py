@@ -73,6 +73,8 @@ class OffenderSerializer(serializers.ModelSerializer):
             "aliases", "status", "programmes", "offender_managers", "version",
         ]  # fmt: skip
         read_only_fields = ["id"]
+        # The column is empty only on erased records, which the API never shows.
+        extra_kwargs = {"date_of_birth": {"required": True, "allow_null": False}}
         # Uniqueness is the service's to check (with the scheme), as for the forms.
         validators = []
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ppo import views
+from ppo import retention_views, views
 
 urlpatterns = [
     path("offenders/", views.offender_list, name="offender-list"),
@@ -15,4 +15,20 @@ urlpatterns = [
     path("lookup/", views.lookup, name="lookup"),
     path("notifications/", views.notifications, name="notifications"),
     path("imports/", views.import_upload, name="import-upload"),
+    path("schemes/<slug:slug>/retention/", retention_views.retention_due, name="retention-due"),
+    path(
+        "schemes/<slug:slug>/retention/settings/",
+        retention_views.retention_settings,
+        name="retention-settings",
+    ),
+    path(
+        "schemes/<slug:slug>/retention/<int:pk>/retain/",
+        retention_views.retention_retain,
+        name="retention-retain",
+    ),
+    path(
+        "schemes/<slug:slug>/retention/<int:pk>/erase/",
+        retention_views.retention_erase,
+        name="retention-erase",
+    ),
 ]

@@ -254,7 +254,7 @@ def review_flags(
     """Every flag open on `on` for the scheme's people (or just `people`), sorted by
     local_id then code, in one query."""
     rules = thresholds_for(scheme)
-    people = Offender.objects.filter(scheme=scheme) if people is None else people
+    people = Offender.objects.not_erased().filter(scheme=scheme) if people is None else people
     contexts = [(ext, ext.context(scheme)) for ext in extensions()]
     flags = []
     for row in _people(people, on, rules):

@@ -178,7 +178,7 @@ def pool_score(*, scheme: Scheme, on: date, matrix: Matrix) -> dict:
     manual = _manual_scores(scheme, _manual_keys(matrix), on)
     pool, on_list = [], 0
     for row, breakdown, score in _scored_rows(
-        Offender.objects.filter(scheme=scheme), on, matrix, manual
+        Offender.objects.not_erased().filter(scheme=scheme), on, matrix, manual
     ):
         on_list += row["on_list"]
         if row["on_list"] or score >= 1:

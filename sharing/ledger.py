@@ -4,6 +4,11 @@ Each row's hash is SHA-256 over the previous row's hash and a canonical JSON of 
 content (including the evidence file's checksum), so changing, removing or reordering any row
 breaks every hash after it. Checkpoints of the head (see LedgerCheckpoint) catch what a chain
 cannot: the newest rows removed, or every hash recomputed after an edit.
+
+Erasing a person's record (ppo/erasure.py) blanks their entries' note and evidence but keeps
+each entry's hash, so the chain and checkpoints still hold. What is left of a redacted entry
+is checked against the hash its LedgerRedaction recorded, which must belong to a logged
+erasure of that entry's person (ADR 0015).
 """
 
 import hashlib
@@ -14,7 +19,7 @@ from datetime import UTC
 
 from django.db import transaction
 
-from sharing.models import ConsentEntry, LedgerCheckpoint
+from sharing.models import ConsentEntry, LedgerCheckpoint, LedgerRedaction
 
 logger = logging.getLogger(__name__)
 
@@ -63,12 +68,19 @@ def ledger_verify(*, head: str = "") -> tuple[int, list[Break]]:
     previous = GENESIS
     count = 0
     position = {}  # entry id -> (its place in the chain, its hash)
+    redactions = {
+        redaction.entry_id: redaction
+        for redaction in LedgerRedaction.objects.select_related("erasure")
+    }
     for entry in ConsentEntry.objects.order_by("id").iterator(chunk_size=2000):
         count += 1
         if entry.previous_hash != previous:
             breaks.append(Break(entry.pk, "does not follow the entry before it (a row is missing "
                                           "or out of order)"))  # fmt: skip
-        if entry_hash(entry) != entry.hash:
+        if entry.pk in redactions:
+            if (problem := _redaction_problem(entry, redactions[entry.pk])) is not None:
+                breaks.append(Break(entry.pk, problem))
+        elif entry_hash(entry) != entry.hash:
             breaks.append(Break(entry.pk, "its content does not match its hash (it was changed)"))
         if entry.evidence and (problem := _evidence_problem(entry)):
             breaks.append(Break(entry.pk, problem))
@@ -81,6 +93,21 @@ def ledger_verify(*, head: str = "") -> tuple[int, list[Break]]:
         breaks.append(Break(0, f"the head hash {head} recorded outside the database is not in "
                                "the ledger (entries were removed or rewritten)"))  # fmt: skip
     return count, breaks
+
+
+def _redaction_problem(entry: ConsentEntry, redaction: LedgerRedaction) -> str | None:
+    """A redacted entry's remaining content cannot reproduce its hash in the chain; it must
+    match what it hashed to when redacted, by an erasure logged for the entry's person."""
+    if redaction.erasure.offender_id != entry.offender_id:
+        return (
+            f"it is marked as redacted by erasure {redaction.erasure_id}, which erased "
+            "someone else's record"
+        )
+    if redaction.entry_hash != entry.hash:
+        return "its hash differs from the one it had when it was redacted (it was changed)"
+    if entry_hash(entry) != redaction.residual_hash:
+        return "its content does not match what was left when it was redacted (it was changed)"
+    return None
 
 
 def _evidence_problem(entry: ConsentEntry) -> str | None:

@@ -128,6 +128,33 @@ class LedgerCheckpoint(models.Model):
         return f"Ledger head at {self.at:%Y-%m-%d %H:%M}: {self.entry_count} entries"
 
 
+class LedgerRedaction(models.Model):
+    """A ledger entry's personal content (its note and evidence file) was removed when the
+    person's record was erased under the retention rules. The entry keeps its place and its
+    hash, so the chain, the checkpoints and any head hash kept outside still hold; what is
+    left of it can no longer reproduce that hash, so verify_ledger checks it against
+    `residual_hash` instead, and that the erasure is logged for the entry's person.
+    Append-only."""
+
+    entry = models.OneToOneField(ConsentEntry, on_delete=models.PROTECT, related_name="redaction")
+    # By reference: the redaction is written before the erasure's log row, whose counts it
+    # feeds; the foreign key is checked at commit, so both land or neither does.
+    erasure = models.ForeignKey(
+        "ppo.ErasureLog", on_delete=models.PROTECT, to_field="reference", related_name="+"
+    )
+    entry_hash = models.CharField(max_length=64, help_text="The entry's hash in the chain.")
+    residual_hash = models.CharField(
+        max_length=64, help_text="The hash of the entry as it was left (sharing.ledger)."
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"Ledger entry {self.entry_id} redacted by erasure {self.erasure_id}"
+
+
 class Gateway(models.TextChoices):
     CDA_S115 = "cda_1998_s115", "Crime and Disorder Act 1998, section 115"
     DPA_CRIME = (

@@ -267,6 +267,14 @@ REGISTER_FLAGS = ["selection.sections.register_flags"]
 REVIEW_FLAG_EXTENSIONS = ["cases.flags.CONFERENCES", "cases.flags.ENFORCEMENT"]
 # What apps above selection add to its letters (selection/letters.py).
 LETTER_CONTEXT = ["cases.letters.exit_plan_context"]
+# Each app's part of erasing a person's record (ppo/erasure.py), the highest app first: their
+# rows may point at rows below. ppo's own step always runs last.
+ERASURE_STEPS = [
+    "reporting.erasure.erase_person",
+    "cases.erasure.erase_person",
+    "selection.erasure.erase_person",
+    "sharing.erasure.erase_person",
+]
 
 # Only local and test settings may load synthetic demo people (seed_demo refuses otherwise).
 DEMO_DATA_ALLOWED = False

@@ -23,13 +23,16 @@ from ppo.models.register import (
     OffenderUserObjectPermission,
     ProgrammeMembership,
 )
+from ppo.models.retention import ERASED_TEXT, ErasureLog, RetentionDecision
 
 __all__ = [
     "EDIT_ROLES",
+    "ERASED_TEXT",
     "LOOKUP_ROLES",
     "REGISTER_ROLES",
     "Agency",
     "AgencyType",
+    "ErasureLog",
     "Event",
     "GrantChange",
     "ImportKind",
@@ -43,6 +46,7 @@ __all__ = [
     "OffenderManagerAssignment",
     "OffenderUserObjectPermission",
     "ProgrammeMembership",
+    "RetentionDecision",
     "Role",
     "Scheme",
     "User",

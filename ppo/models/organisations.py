@@ -18,6 +18,11 @@ class Scheme(models.Model):
     capacity_max = models.PositiveIntegerField(
         help_text="The most PPOs the partnership can manage intensively at once."
     )
+    retention_years = models.PositiveSmallIntegerField(
+        default=6,
+        help_text="Years after someone leaves their last programme before their record is "
+        "reviewed for erasure (1 to 20).",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -26,6 +31,11 @@ class Scheme(models.Model):
                 condition=models.Q(capacity_min__lte=models.F("capacity_max")),
                 name="scheme_capacity_min_not_above_max",
                 violation_error_message="The lowest capacity cannot be above the highest.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(retention_years__gte=1, retention_years__lte=20),
+                name="scheme_retention_years_1_to_20",
+                violation_error_message="The retention period is from 1 to 20 years.",
             ),
         ]
 

@@ -29,12 +29,30 @@ from ppo.models.organisations import Agency, Scheme
 VIEW_OFFENDER = "view_offender"
 
 
+# The person's own details on their record: what erasure blanks (ppo/erasure.py), and what a
+# live record's constraint below leaves alone. The scheme reference (local_id) is replaced by
+# the erasure's reference rather than blanked, since it must stay unique in the scheme.
+PERSONAL_FIELDS = (
+    "first_name", "last_name", "name_key", "date_of_birth", "gender", "ethnicity", "pnc_id",
+    "cro_number", "nomis_number", "crn", "postcode", "area",
+)  # fmt: skip
+
+
+class OffenderQuerySet(models.QuerySet):
+    def not_erased(self) -> "OffenderQuerySet":
+        """Records still on the register. Erased records keep their row only so that the
+        append-only audit tables (consent ledger, access log, decisions) still point
+        somewhere; nobody holds a grant on them, so every page already leaves them out."""
+        return self.filter(erased_at__isnull=True)
+
+
 class Offender(models.Model):
     scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="offenders")
     local_id = models.CharField("scheme reference", max_length=50)
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
-    date_of_birth = models.DateField()
+    # Empty only on an erased record (the constraint below); forms and the API require it.
+    date_of_birth = models.DateField(null=True)
     gender = models.CharField(max_length=1, choices=Gender.choices)
     ethnicity = models.CharField(max_length=2, choices=Ethnicity.choices, blank=True)
     pnc_id = models.CharField("PNC ID", max_length=13, blank=True)
@@ -51,6 +69,11 @@ class Offender(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # When the record was erased under the retention rules (ppo/erasure.py): from then on the
+    # row holds no personal data, only its id, scheme and the erasure's reference.
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = OffenderQuerySet.as_manager()
 
     class Meta:
         ordering = ["last_name", "first_name", "local_id"]
@@ -60,6 +83,17 @@ class Offender(models.Model):
                 name="offender_local_id_unique_in_scheme",
                 violation_error_message="This scheme already has someone with this reference.",
             ),
+            models.CheckConstraint(
+                condition=Q(erased_at__isnull=True, date_of_birth__isnull=False)
+                | Q(
+                    erased_at__isnull=False,
+                    date_of_birth__isnull=True,
+                    **{name: "" for name in PERSONAL_FIELDS if name != "date_of_birth"},
+                ),
+                name="offender_erased_holds_no_personal_data",
+                violation_error_message="An erased record keeps no personal data; any other "
+                "record has a date of birth.",
+            ),
         ]
         indexes = [
             models.Index(fields=["pnc_id"], name="offender_pnc_idx"),
@@ -68,6 +102,8 @@ class Offender(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.erased_at:
+            return f"Erased record {self.local_id}"
         return f"{self.first_name} {self.last_name} ({self.local_id})"
 
     @property
@@ -234,6 +270,9 @@ class OffenderGroupObjectPermission(GroupObjectPermissionBase):
     foreign keys are guardian's documented route for large tables."""
 
     content_object = models.ForeignKey(Offender, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = "agency grant"
 
 
 class OffenderUserObjectPermission(UserObjectPermissionBase):

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from sharing.ledger import ledger_verify
-from sharing.models import ConsentEntry
+from sharing.models import ConsentEntry, LedgerRedaction
 
 
 class Command(BaseCommand):
@@ -27,6 +27,10 @@ class Command(BaseCommand):
                 f"The consent ledger is broken: {len(breaks)} problem(s) in {checked} entries."
             )
         newest = ConsentEntry.objects.order_by("-id").first()
-        self.stdout.write(f"The consent ledger is intact: {checked} entries checked.")
+        redacted = LedgerRedaction.objects.count()
+        self.stdout.write(
+            f"The consent ledger is intact: {checked} entries checked"
+            + (f", {redacted} of them redacted when a record was erased." if redacted else ".")
+        )
         if newest:
             self.stdout.write(f"Head: entry {newest.pk}, hash {newest.hash}")
