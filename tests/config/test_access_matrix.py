@@ -128,6 +128,13 @@ def world(scheme, other_scheme, police_om, cjit_worker, housing_officer, coordin
     )  # fmt: skip
     ProgrammeMembershipFactory(offender=deselected, start_date=date(2024, 3, 4))
 
+    # Off every programme for longer than the scheme keeps records: due for review.
+    due = _person(scheme, police_om, "S-3", "Kai")
+    ProgrammeMembershipFactory(
+        offender=due, start_date=date(2015, 5, 1), end_date=date(2018, 5, 1),
+        exit_reason="stopped_offending", exit_destination="none",
+    )  # fmt: skip
+
     # The panel selects the one and takes the other off the list (their letters exist).
     matrix = matrix_save(scheme=scheme, document=STOCKTON, by=coordinator)
     meeting = panel_meeting_create(
@@ -149,6 +156,7 @@ def world(scheme, other_scheme, police_om, cjit_worker, housing_officer, coordin
         ).pk,
         "panel": meeting.pk,
         "month": LAST_MONTH.strftime("%Y-%m"),
+        "due": due.pk,
     }
     return_build(scheme=scheme, first=LAST_MONTH, last=TODAY.replace(day=1) - timedelta(1))
     per_record = {}
@@ -198,6 +206,8 @@ def _args(r, o):
         "api-schema": [], "api-docs": [], "api-me": [],
         "v1:offender-list": [], "v1:offender-detail": [pk], "v1:offender-memberships": [pk],
         "v1:offender-events": [pk], "v1:lookup": [],
+        "retention-due": [slug], "retention-settings": [slug],
+        "retention-retain": [slug, o["due"]], "retention-erase": [slug, o["due"]],
         "admin:index": [],
     }  # fmt: skip
 
@@ -265,6 +275,10 @@ EXPECTED = {
     "referral-create": "302 200 200 200 404 404 404 404 200",
     "referral-queue": "302 404 404 404 404 404 404 404 200",
     "return-detail": "302 404 404 404 404 404 404 404 200",
+    "retention-due": "302 404 404 404 404 404 404 404 200",
+    "retention-erase": "302 404 404 404 404 404 404 404 200",
+    "retention-retain": "302 404 404 404 404 404 404 404 200",
+    "retention-settings": "302 404 404 404 404 404 404 404 200",
     "returns": "302 404 404 404 404 404 404 404 200",
     "scheme-protocol": "302 200 200 200 200 404 404 200 200",
     "scoring": "302 404 404 404 404 404 404 404 200",
