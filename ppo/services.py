@@ -1,6 +1,7 @@
 """Every write to schemes, agencies, staff and memberships goes through here."""
 
 import logging
+import time
 import uuid
 from datetime import date
 
@@ -12,7 +13,9 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 from guardian.shortcuts import assign_perm
 
 from ppo.codes import EventKind, ExitDestination, ExitReason, Programme
@@ -392,13 +395,41 @@ def _email_notice(address: str) -> None:
         logger.exception("Could not email a notification notice")
 
 
-def second_factor_enrolment_device(*, user: User) -> TOTPDevice:
-    """The authenticator-app key offered to someone setting up their second factor: kept
-    until they confirm it with a code, so reloading the page does not change the QR code."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
-    return device
+SECOND_FACTOR_PENDING_KEY = "ppo_second_factor_pending_key"
+
+
+def second_factor_pending_key(*, session) -> str:
+    """The authenticator-app key offered to this session for setting up. It lives in the
+    session only: someone else signing in with the same password is offered another, and
+    nothing is stored until a code proves an app holds it (second_factor_enrol). Kept for
+    the session, so reloading the page does not change the QR code."""
+    if SECOND_FACTOR_PENDING_KEY not in session:
+        session[SECOND_FACTOR_PENDING_KEY] = random_hex(20)
+    return session[SECOND_FACTOR_PENDING_KEY]
+
+
+def second_factor_enrol(*, request, code: str) -> bool:
+    """Stores the session's pending key as the person's app when `code` is right for it, and
+    marks the session as having passed the second factor. One app per person: if another
+    session finished setting one up first, this one is refused."""
+    key = request.session.get(SECOND_FACTOR_PENDING_KEY)
+    if key is None:
+        return False
+    device = TOTPDevice(user=request.user, key=key, name="Authenticator app", confirmed=True)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    if not totp.verify(int(code), device.tolerance):
+        return False
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=request.user.pk).first()
+        if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
+            return False
+        device.last_t = totp.t()  # the code that proved it cannot be used again
+        device.save()
+    del request.session[SECOND_FACTOR_PENDING_KEY]
+    request.session.cycle_key()
+    django_otp.login(request, device)
+    return True
 
 
 def second_factor_verify(*, request, device: TOTPDevice, code: str) -> bool:
@@ -409,9 +440,6 @@ def second_factor_verify(*, request, device: TOTPDevice, code: str) -> bool:
     verified = django_otp.verify_token(request.user, device.persistent_id, code)
     if verified is None:
         return False
-    if not verified.confirmed:
-        verified.confirmed = True
-        verified.save(update_fields=["confirmed"])
     # A new session key at the change of privilege, as at sign-in (session fixation).
     request.session.cycle_key()
     django_otp.login(request, verified)

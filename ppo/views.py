@@ -1,4 +1,6 @@
 import base64
+import logging
+import math
 
 import segno
 from django.conf import settings
@@ -15,6 +17,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ppo.access import log_consultation, log_lookup, only_where_shown, record_access
 from ppo.codes import EventKind
@@ -63,9 +66,13 @@ from ppo.services import (
     offender_create,
     offender_manager_assign,
     offender_update,
-    second_factor_enrolment_device,
+    second_factor_enrol,
+    second_factor_pending_key,
     second_factor_verify,
 )
+
+# Failed second-factor codes: for the service's monitoring, never shown to users.
+security_log = logging.getLogger("ppo.security")
 
 
 class SignInView(LoginView):
@@ -98,18 +105,17 @@ def _next_page(request) -> str:
     return reverse(settings.LOGIN_REDIRECT_URL)
 
 
-def _second_factor_step(request, device, template: str, context: dict | None = None):
+def _code_page(request, template: str, check, context: dict | None = None):
+    """A page asking for a code from the person's app; `check(code)` returns what is wrong
+    with it, or None when it was right and the session has passed the second factor."""
     if request.user.is_verified():
         return redirect(_next_page(request))
     form = SecondFactorCodeForm(posted(request))
     if form.is_valid():
-        allowed, _ = device.verify_is_allowed()
-        if not allowed:
-            form.add_error("code", SECOND_FACTOR_THROTTLED)
-        elif second_factor_verify(request=request, device=device, code=form.cleaned_data["code"]):
+        problem = check(form.cleaned_data["code"])
+        if problem is None:
             return redirect(_next_page(request))
-        else:
-            form.add_error("code", SECOND_FACTOR_WRONG)
+        form.add_error("code", problem)
     next_page = request.POST.get("next") or request.GET.get("next", "")
     return render(request, template, {"form": form, "next": next_page, **(context or {})})
 
@@ -117,7 +123,7 @@ def _second_factor_step(request, device, template: str, context: dict | None = N
 SECOND_FACTOR_WRONG = (
     "The code is not right or has already been used. Enter the newest code your app shows"
 )
-SECOND_FACTOR_THROTTLED = "You have entered too many wrong codes. Wait a minute and try again"
+SECOND_FACTOR_THROTTLED = "You have entered too many wrong codes. Wait {wait} and try again"
 
 
 @second_factor_not_required
@@ -126,7 +132,24 @@ def second_factor_code(request):
     device = second_factor_device(user=request.user)
     if device is None:
         return redirect_to_login(_next_page(request), reverse("sign-in-set-up"))
-    return _second_factor_step(request, device, "ppo/sign_in_code.html")
+
+    def check(code: str) -> str | None:
+        allowed, detail = device.verify_is_allowed()
+        if not allowed:
+            seconds = (detail["locked_until"] - timezone.now()).total_seconds()
+            minutes = max(1, math.ceil(seconds / 60))
+            return SECOND_FACTOR_THROTTLED.format(
+                wait=f"{minutes} minute{'s' if minutes > 1 else ''}"
+            )
+        if second_factor_verify(request=request, device=device, code=code):
+            return None
+        security_log.warning(
+            "Wrong second-factor code for user %s from %s",
+            request.user.pk, request.META.get("REMOTE_ADDR"),
+        )  # fmt: skip
+        return SECOND_FACTOR_WRONG
+
+    return _code_page(request, "ppo/sign_in_code.html", check)
 
 
 @second_factor_not_required
@@ -137,7 +160,7 @@ def second_factor_set_up(request):
     the service administrator removes the old one in the admin when a phone is lost."""
     if second_factor_device(user=request.user) is not None:
         return redirect_to_login(_next_page(request), reverse("sign-in-code"))
-    device = second_factor_enrolment_device(user=request.user)
+    device = TOTPDevice(user=request.user, key=second_factor_pending_key(session=request.session))
     key = base64.b32encode(device.bin_key).decode()
     qr_code = segno.make(device.config_url, error="m").svg_inline(
         scale=5, border=4, title="QR code to scan with your authenticator app"
@@ -148,7 +171,11 @@ def second_factor_set_up(request):
         "qr_code": mark_safe(qr_code),  # noqa: S308 - segno's own SVG, no user input in markup
         "setup_key": " ".join(key[i : i + 4] for i in range(0, len(key), 4)),
     }
-    return _second_factor_step(request, device, "ppo/sign_in_set_up.html", context)
+
+    def check(code: str) -> str | None:
+        return None if second_factor_enrol(request=request, code=code) else SECOND_FACTOR_WRONG
+
+    return _code_page(request, "ppo/sign_in_set_up.html", check, context)
 
 
 def not_found(request, exception=None):

@@ -5,6 +5,8 @@ as django-otp would leave them after a right code: a real confirmed TOTP device 
 user, its id in the session. tests/ppo/test_second_factor.py covers the sign-in itself.
 """
 
+import base64
+import re
 import time
 
 from django.test import Client
@@ -23,8 +25,10 @@ def confirmed_device(user) -> TOTPDevice:
 def current_code(device: TOTPDevice) -> str:
     """A code the person's app would show now that the device will still accept: a code
     works once, so after one has been used this is the next one (django-otp accepts one
-    time step ahead), waiting first if even that one has been used."""
-    device.refresh_from_db()
+    time step ahead), waiting first if even that one has been used. An unsaved device is a
+    key being set up, which has no used codes yet."""
+    if device.pk is not None:
+        device.refresh_from_db()
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     while totp.t() < device.last_t:
         time.sleep(1)
@@ -55,9 +59,10 @@ def sign_in(client, user, password: str) -> None:
     response = client.post(reverse("sign-in"), {"username": user.email, "password": password})
     assert response.status_code == 302, response.content.decode()[:500]
     step = client.get(reverse("home"))
-    device = TOTPDevice.objects.filter(user=user).order_by("-confirmed", "pk").first()
-    if device is None:  # the set-up page creates the app's key when first shown
-        client.get(step.url)
-        device = TOTPDevice.objects.get(user=user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:  # setting up: the key is only on the page until a code proves it
+        page = client.get(step.url).content.decode()
+        key = re.search(r'data-testid="setup-key">([A-Z2-7 ]+)<', page)[1].replace(" ", "")
+        device = TOTPDevice(user=user, key=base64.b32decode(key).hex())
     response = client.post(step.url, {"code": current_code(device)})
     assert response.status_code == 302, response.content.decode()[:500]

@@ -144,6 +144,8 @@ LOGOUT_REDIRECT_URL = "sign-in"
 # for 15 minutes, so an attacker elsewhere cannot lock the person out for good.
 # Two-factor sign-in: the name authenticator apps show for this service's codes.
 OTP_TOTP_ISSUER = "PPO case management"
+# The admin never shows an app's secret key or QR code: whoever holds it makes codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)

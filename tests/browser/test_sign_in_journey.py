@@ -21,10 +21,14 @@ def _enter_password(page: Page, base_url: str, email: str, password: str) -> Non
 
 def _sign_in(page: Page, base_url: str, email: str, password: str) -> None:
     """Both steps: the password, then a code from the person's app, setting one up first
-    when they have none (the code is worked out from the key the service holds)."""
+    when they have none (the code is worked out from the key the service holds, or from
+    the key the set-up page shows)."""
     _enter_password(page, base_url, email, password)
     page.wait_for_url(re.compile(r"/sign-in/(code|set-up)/"))
-    device = TOTPDevice.objects.filter(user__email=email).order_by("-confirmed", "pk").first()
+    device = TOTPDevice.objects.filter(user__email=email, confirmed=True).first()
+    if device is None:
+        key = page.get_by_test_id("setup-key").inner_text().replace(" ", "")
+        device = TOTPDevice(key=base64.b32decode(key).hex())
     page.get_by_label("Security code").fill(current_code(device))
     page.get_by_role("button", name=re.compile("Continue|Finish setting up")).click()
     page.wait_for_url(lambda url: "/sign-in/" not in url)

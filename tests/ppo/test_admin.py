@@ -35,6 +35,10 @@ def test_the_administrator_resets_a_lost_authenticator_app(client, service_admin
     client.force_login(service_admin)
     listing = client.get(reverse("admin:otp_totp_totpdevice_changelist"))
     assert listing.status_code == 200
+    change = client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+    assert change.status_code == 200
+    assert device.key not in change.content.decode()
+    assert "otpauth://" not in change.content.decode()
     delete = reverse("admin:otp_totp_totpdevice_delete", args=[device.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 302
     assert not TOTPDevice.objects.filter(user=police_om).exists()

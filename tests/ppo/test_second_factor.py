@@ -1,16 +1,18 @@
 """Two-factor sign-in: a password alone reaches nothing; codes come from an authenticator
 app (TOTP, django-otp), work once only and are throttled when wrong."""
 
+import base64
 import re
 
 import pytest
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
 from ppo.views import SECOND_FACTOR_THROTTLED, SECOND_FACTOR_WRONG
-from tests.clients import confirmed_device, current_code
+from tests.clients import VerifiedClient, confirmed_device, current_code
 from tests.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +29,15 @@ def _code_page(next_page="/"):
     return f"{reverse('sign-in-code')}?next={next_page}"
 
 
+def _shown_key(response) -> str:
+    return re.search(r'data-testid="setup-key">([A-Z2-7 ]+)<', response.content.decode())[1]
+
+
+def _app_code(shown_key: str) -> str:
+    """What an authenticator app shows for a key typed in by hand."""
+    return f"{TOTP(base64.b32decode(shown_key.replace(' ', ''))).token():06d}"
+
+
 def test_first_sign_in_sets_up_an_app_and_the_shown_key_works(client, police_om):
     _password(client, police_om)
     page = client.get("/offenders/")
@@ -36,21 +47,49 @@ def test_first_sign_in_sets_up_an_app_and_the_shown_key_works(client, police_om)
     content = set_up.content.decode()
     assert "<svg" in content
     assert "QR code to scan with your authenticator app" in content
-    device = TOTPDevice.objects.get(user=police_om)
-    assert not device.confirmed
-    shown_key = re.search(r'data-testid="setup-key">([A-Z2-7 ]+)<', content)[1]
-    assert shown_key.replace(" ", "") in device.config_url
+    shown_key = _shown_key(set_up)
+    # Nothing is stored until a code proves the app holds the key.
+    assert not TOTPDevice.objects.filter(user=police_om).exists()
     # Reloading shows the same key: the app may already hold it.
-    assert shown_key in client.get(page.url).content.decode()
+    assert shown_key == _shown_key(client.get(page.url))
+
+    wrong = f"{(int(_app_code(shown_key)) + 1) % 1_000_000:06d}"
+    assert SECOND_FACTOR_WRONG in client.post(page.url, {"code": wrong}).content.decode()
+    assert not TOTPDevice.objects.filter(user=police_om).exists()
 
     session_before = client.session.session_key
-    done = client.post(page.url, {"code": current_code(device), "next": "/offenders/"})
+    done = client.post(page.url, {"code": _app_code(shown_key), "next": "/offenders/"})
     assert done.url == "/offenders/"
     assert client.get("/offenders/").status_code == 200
-    device.refresh_from_db()
+    device = TOTPDevice.objects.get(user=police_om)
     assert device.confirmed
+    assert shown_key.replace(" ", "") in device.config_url
     assert client.session[DEVICE_ID_SESSION_KEY] == device.persistent_id
     assert client.session.session_key != session_before
+    # The code that finished setting up cannot be used again to sign in.
+    client.post(reverse("sign-out"))
+    _password(client, police_om)
+    again = client.post(_code_page(), {"code": _app_code(shown_key)})
+    assert SECOND_FACTOR_WRONG in again.content.decode()
+
+
+def test_a_password_alone_cannot_capture_a_second_factor_being_set_up(client, police_om):
+    """Two sessions with the same password are offered different keys, and the first to
+    prove its key with a code is the person's only app: the other cannot pair over it."""
+    person, intruder = client, VerifiedClient()
+    _password(person, police_om)
+    _password(intruder, police_om)
+    url = reverse("sign-in-set-up")
+    person_key, intruder_key = _shown_key(person.get(url)), _shown_key(intruder.get(url))
+    assert person_key != intruder_key
+
+    assert person.post(url, {"code": _app_code(person_key)}).status_code == 302
+    refused = intruder.post(url, {"code": _app_code(intruder_key)})
+    assert refused.url.startswith(reverse("sign-in-code"))
+    assert DEVICE_ID_SESSION_KEY not in intruder.session
+    assert list(TOTPDevice.objects.filter(user=police_om).values_list("key", flat=True)) == [
+        base64.b32decode(person_key.replace(" ", "")).hex()
+    ]
 
 
 def test_with_an_app_set_up_every_page_and_the_admin_ask_for_the_code(client, service_admin):
@@ -121,7 +160,7 @@ def test_wrong_codes_slow_down_further_attempts(client, police_om):
     assert SECOND_FACTOR_WRONG in client.post(_code_page(), {"code": wrong}).content.decode()
     # Straight after a failure even the right code waits (django-otp's throttling).
     response = client.post(_code_page(), {"code": right})
-    assert SECOND_FACTOR_THROTTLED in response.content.decode()
+    assert SECOND_FACTOR_THROTTLED.format(wait="1 minute") in response.content.decode()
     assert DEVICE_ID_SESSION_KEY not in client.session
 
 
