@@ -141,11 +141,10 @@ class OffenderViewSet(
     def create(self, request, *args, **kwargs):
         serializer = OffenderCreateSerializer(data=request.data)
         valid = serializer.is_valid()
-        scheme = (
-            schemes_editable_by(user=request.user)
-            .filter(slug=str(request.data.get("scheme", "")))
-            .first()
-        )
+        # The scheme is checked even when other fields are wrong, to list every problem; a
+        # body that is not an object has no scheme (the serializer says what is wrong).
+        slug = request.data.get("scheme", "") if isinstance(request.data, dict) else ""
+        scheme = schemes_editable_by(user=request.user).filter(slug=str(slug)).first()
         errors = dict(serializer.errors)
         if scheme is None:
             errors.setdefault("scheme", []).append("You cannot add people to this scheme")

@@ -274,3 +274,17 @@ def test_coordinators_record_memberships_others_may_not(api, dean, coordinator, 
     assert api.get(url).json()[0]["referral_source"] == "cjit"
     again = api.post(url, {"programme": "PPO", "start_date": "2026-01-01"}, format="json")
     assert "start_date" in again.json()
+
+
+def test_an_address_no_api_view_matches_is_a_json_404(api, police_om):
+    api.force_authenticate(police_om)
+    response = api.get("/api/v1/offenders/abc/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_create_refuses_a_body_that_is_not_an_object(api, police_om):
+    api.force_authenticate(police_om)
+    response = api.post("/api/v1/offenders/", ["not", "an", "object"], format="json")
+    assert response.status_code == 400
+    assert set(response.json()) == {"non_field_errors", "scheme"}
