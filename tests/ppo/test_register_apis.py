@@ -288,3 +288,11 @@ def test_create_refuses_a_body_that_is_not_an_object(api, police_om):
     response = api.post("/api/v1/offenders/", ["not", "an", "object"], format="json")
     assert response.status_code == 400
     assert set(response.json()) == {"non_field_errors", "scheme"}
+
+
+def test_the_api_reads_json_only(api, dean, police_om):
+    api.force_authenticate(police_om)
+    url = f"/api/v1/offenders/{dean.pk}/"
+    response = api.patch(url, {"area": "North", "version": 1}, format="multipart")
+    assert response.status_code == 415
+    assert Offender.objects.get(pk=dean.pk).area == ""
