@@ -19,7 +19,7 @@ from ppo.selectors import (
     holds_role,
     memberships_of,
     offender_for,
-    offender_page,
+    offender_record,
     register_search,
     schemes_editable_by,
 )
@@ -123,7 +123,9 @@ class OffenderViewSet(
         return people.prefetch_related("aliases").order_by("last_name", "first_name", "pk")
 
     def get_object(self):
-        return offender_page(user=self.request.user, pk=self.kwargs["pk"], on=timezone.localdate())
+        return offender_record(
+            user=self.request.user, pk=self.kwargs["pk"], on=timezone.localdate()
+        )
 
     def get_serializer(self, *args, **kwargs):
         """Adds each record's effective access to the context, for the rows being shown."""
@@ -190,7 +192,7 @@ class OffenderViewSet(
 
     def _represent(self, pk: int) -> dict:
         """The record as the caller may see it now (withheld fields null), after a write."""
-        offender = offender_page(user=self.request.user, pk=pk, on=timezone.localdate())
+        offender = offender_record(user=self.request.user, pk=pk, on=timezone.localdate())
         return self.get_serializer(offender).data
 
     @extend_schema(methods=["GET"], responses=ProgrammeMembershipSerializer(many=True))

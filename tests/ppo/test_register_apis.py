@@ -296,3 +296,12 @@ def test_the_api_reads_json_only(api, dean, police_om):
     response = api.patch(url, {"area": "North", "version": 1}, format="multipart")
     assert response.status_code == 415
     assert Offender.objects.get(pk=dean.pk).area == ""
+
+
+def test_one_record_has_its_current_programmes_as_the_list_does(api, dean, police_om):
+    ProgrammeMembershipFactory(offender=dean, programme=Programme.PPO, start_date=date(2025, 1, 1))
+    api.force_authenticate(police_om)
+    one = api.get(f"/api/v1/offenders/{dean.pk}/").json()
+    listed = api.get("/api/v1/offenders/").json()["results"][0]
+    assert [row["programme"] for row in one["programmes"]] == ["PPO"]
+    assert one == listed
