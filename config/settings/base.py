@@ -210,6 +210,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Separate request and response components: answers carry read-only fields and nulls for
+    # withheld information that requests may not send.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.openapi.allow_empty_query_values",
+    ],
 }
 
 # Celery: Redis in production and tests; `make run` may use the filesystem broker instead.
