@@ -19,7 +19,7 @@ from ppo.selectors import (
     holds_role,
     memberships_of,
     offender_for,
-    offender_page,
+    offender_record,
     register_search,
     schemes_editable_by,
 )
@@ -28,8 +28,11 @@ from ppo.serializers import (
     LookupAnswerSerializer,
     LookupRequestSerializer,
     OffenderCreateSerializer,
+    OffenderRecordSerializer,
     OffenderSerializer,
+    ProgrammeMembershipRecordSerializer,
     ProgrammeMembershipSerializer,
+    errors,
 )
 from ppo.services import (
     event_record,
@@ -55,7 +58,7 @@ class MeSerializer(serializers.Serializer):
 class MeApi(APIView):
     """The signed-in user and the agencies and roles they act in."""
 
-    @extend_schema(responses=MeSerializer)
+    @extend_schema(responses={200: MeSerializer, **errors(403)})
     def get(self, request):
         data = {
             "email": request.user.email,
@@ -85,18 +88,38 @@ def _service_errors(error: DjangoValidationError) -> ValidationError:
 
 
 class OffenderFilter(serializers.Serializer):
-    q = serializers.CharField(required=False, default="")
-    programme = serializers.ChoiceField(Programme.choices, required=False, default="")
-    status = serializers.ChoiceField(Status.choices, required=False, default="")
-    area = serializers.CharField(required=False, default="")
+    """The register's filters; each left empty (as the register page's form sends it) or out
+    means any."""
+
+    q = serializers.CharField(required=False, default="", allow_blank=True)
+    programme = serializers.ChoiceField(
+        Programme.choices, required=False, default="", allow_blank=True
+    )
+    status = serializers.ChoiceField(Status.choices, required=False, default="", allow_blank=True)
+    area = serializers.CharField(required=False, default="", allow_blank=True)
     manager_id = serializers.IntegerField(
         required=False, default=None, help_text="Only people this user is offender manager for"
     )
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[OffenderFilter]),
-    create=extend_schema(request=OffenderCreateSerializer, responses=OffenderSerializer),
+    list=extend_schema(
+        parameters=[OffenderFilter],
+        responses={200: OffenderRecordSerializer(many=True), **errors(400, 403, 404)},
+    ),
+    retrieve=extend_schema(responses={200: OffenderRecordSerializer, **errors(403, 404)}),
+    create=extend_schema(
+        request=OffenderCreateSerializer,
+        responses={201: OffenderRecordSerializer, **errors(400, 403, 404)},
+    ),
+    update=extend_schema(
+        request=OffenderSerializer,
+        responses={200: OffenderRecordSerializer, **errors(400, 403, 404, 409)},
+    ),
+    partial_update=extend_schema(
+        request=OffenderSerializer,
+        responses={200: OffenderRecordSerializer, **errors(400, 403, 404, 409)},
+    ),
 )
 class OffenderViewSet(
     mixins.ListModelMixin,
@@ -107,7 +130,7 @@ class OffenderViewSet(
 ):
     """People on the register that your agency may see. Records you may not see are 404."""
 
-    serializer_class = OffenderSerializer
+    serializer_class = OffenderRecordSerializer
     permission_classes = [IsAuthenticated, RegisterRole]
     filter_backends = []
     lookup_value_converter = "int"
@@ -123,7 +146,9 @@ class OffenderViewSet(
         return people.prefetch_related("aliases").order_by("last_name", "first_name", "pk")
 
     def get_object(self):
-        return offender_page(user=self.request.user, pk=self.kwargs["pk"], on=timezone.localdate())
+        return offender_record(
+            user=self.request.user, pk=self.kwargs["pk"], on=timezone.localdate()
+        )
 
     def get_serializer(self, *args, **kwargs):
         """Adds each record's effective access to the context, for the rows being shown."""
@@ -141,11 +166,10 @@ class OffenderViewSet(
     def create(self, request, *args, **kwargs):
         serializer = OffenderCreateSerializer(data=request.data)
         valid = serializer.is_valid()
-        scheme = (
-            schemes_editable_by(user=request.user)
-            .filter(slug=str(request.data.get("scheme", "")))
-            .first()
-        )
+        # The scheme is checked even when other fields are wrong, to list every problem; a
+        # body that is not an object has no scheme (the serializer says what is wrong).
+        slug = request.data.get("scheme", "") if isinstance(request.data, dict) else ""
+        scheme = schemes_editable_by(user=request.user).filter(slug=str(slug)).first()
         errors = dict(serializer.errors)
         if scheme is None:
             errors.setdefault("scheme", []).append("You cannot add people to this scheme")
@@ -191,29 +215,31 @@ class OffenderViewSet(
 
     def _represent(self, pk: int) -> dict:
         """The record as the caller may see it now (withheld fields null), after a write."""
-        offender = offender_page(user=self.request.user, pk=pk, on=timezone.localdate())
+        offender = offender_record(user=self.request.user, pk=pk, on=timezone.localdate())
         return self.get_serializer(offender).data
 
-    @extend_schema(methods=["GET"], responses=ProgrammeMembershipSerializer(many=True))
+    @extend_schema(
+        methods=["GET"],
+        responses={200: ProgrammeMembershipRecordSerializer(many=True), **errors(403, 404)},
+    )
     @extend_schema(
         methods=["POST"],
         request=ProgrammeMembershipSerializer,
-        responses={201: ProgrammeMembershipSerializer},
+        responses={201: ProgrammeMembershipSerializer, **errors(400, 403, 404)},
         description="Coordinators of the person's scheme record a membership, checked as "
         "programmes.csv is.",
     )
-    @action(detail=True, methods=["get", "post"])
+    # All of one person's memberships, unpaginated: a handful at most.
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def memberships(self, request, pk=None):
         offender = self.get_object()
         if request.method == "GET":
             access = record_access(user=request.user, offenders=[offender], on=timezone.localdate())
             log_consultation(request=request, access=access, purpose="api_read")
-            rows = ProgrammeMembershipSerializer(offender.memberships.all(), many=True).data
-            if not access[offender.pk].shows_status:
-                # Why someone left (long custody, MAPPA) is custody and risk information.
-                for row in rows:
-                    row["exit_reason"] = row["exit_destination"] = None
-            return Response(rows)
+            rows = ProgrammeMembershipRecordSerializer(
+                offender.memberships.all(), many=True, context={"access": access}
+            )
+            return Response(rows.data)
         if not coordinates_scheme(user=request.user, scheme=offender.scheme):
             raise PermissionDenied("Only the scheme's coordinators record memberships.")
         serializer = ProgrammeMembershipSerializer(data=request.data)
@@ -232,6 +258,10 @@ class OffenderViewSet(
         return Response(ProgrammeMembershipSerializer(membership).data, status=201)
 
 
+@extend_schema_view(
+    get=extend_schema(responses={200: EventSerializer(many=True), **errors(403, 404)}),
+    post=extend_schema(responses={201: EventSerializer, **errors(400, 403, 404)}),
+)
 class OffenderEventsApi(generics.ListCreateAPIView):
     """One person's history, newest first; POST records an event (checked as imports are)."""
 
@@ -281,7 +311,10 @@ class LookupApi(APIView):
     """Is this person on a PPO or IOM list? The same answer shape for no match as for a match
     on no list. Every call is logged."""
 
-    @extend_schema(request=LookupRequestSerializer, responses=LookupAnswerSerializer)
+    @extend_schema(
+        request=LookupRequestSerializer,
+        responses={200: LookupAnswerSerializer, **errors(400, 403, 404)},
+    )
     def post(self, request):
         if not holds_role(user=request.user, roles=LOOKUP_ROLES):
             raise NotFound

@@ -235,6 +235,15 @@ def register_filter_options(*, user: User, on: date) -> dict:
     return {"areas": list(areas), "managers": list(managers)}
 
 
+def offender_record(*, user: User, pk: int, on: date) -> Offender:
+    """One visible person as the register API answers for them: a row of register_search
+    (status, current programmes and offender managers) with aliases, or Http404."""
+    try:
+        return register_search(user=user, on=on).prefetch_related("aliases").get(pk=pk)
+    except (Offender.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
 def offender_page(*, user: User, pk: int, on: date) -> Offender:
     """Everything the offender page shows, in a fixed number of queries (or Http404)."""
     people = with_status(offenders_visible_to(user=user), on=on).select_related("scheme")

@@ -2,6 +2,8 @@
 the forms and the import (ppo/identifiers.py, ppo/events.py); writes go through services."""
 
 from django.utils import timezone
+from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.utils import OpenApiResponse, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from ppo.codes import EventKind, Status
@@ -20,6 +22,44 @@ def _normalising(normalise):
             raise serializers.ValidationError(str(error)) from None
 
     return validate
+
+
+class ErrorSerializer(serializers.Serializer):
+    """A refusal (403, 404, 405, 409...): what went wrong, in words."""
+
+    detail = serializers.CharField()
+
+
+# REST framework's 400: each field's problems (a list field's by item index), with
+# `non_field_errors` for the request as a whole; `detail` alone when the body cannot be read.
+_MESSAGES = {"type": "array", "items": {"type": "string"}}
+VALIDATION_ERRORS = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}, "non_field_errors": _MESSAGES},
+    "additionalProperties": {
+        "oneOf": [_MESSAGES, {"type": "object", "additionalProperties": _MESSAGES}]
+    },
+}
+
+ERROR_RESPONSES = {
+    400: OpenApiResponse(VALIDATION_ERRORS, description="Every problem with the request"),
+    403: OpenApiResponse(
+        ErrorSerializer,
+        description="No valid token (or a session without the second factor), or not allowed "
+        "to do this to this record",
+    ),
+    404: OpenApiResponse(
+        ErrorSerializer,
+        description="No such record or page, or not one you may see (a role that does not use "
+        "this API gets 404 too, never a 403 that confirms the record exists)",
+    ),
+    409: OpenApiResponse(ErrorSerializer, description="Someone else changed the record first"),
+}
+
+
+def errors(*codes: int) -> dict:
+    """The refusals an operation answers with, for `extend_schema(responses=...)`."""
+    return {code: ERROR_RESPONSES[code] for code in codes}
 
 
 class ProgrammeMembershipSerializer(serializers.ModelSerializer):
@@ -53,6 +93,8 @@ class AliasListField(serializers.ListField):
 
 
 class OffenderSerializer(serializers.ModelSerializer):
+    """A person's details as sent to change them; answers use OffenderRecordSerializer."""
+
     scheme = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     aliases = AliasListField(child=serializers.CharField(max_length=200), required=False)
     status = serializers.ChoiceField(choices=Status.choices, read_only=True)
@@ -88,28 +130,82 @@ class OffenderSerializer(serializers.ModelSerializer):
         "cro_number", "nomis_number", "crn", "postcode", "area", "aliases",
     )  # fmt: skip
 
-    def to_representation(self, instance):
-        """Withheld fields come back as null, named in `withheld` (category labels)."""
-        data = super().to_representation(instance)
-        access = self.context.get("access", {}).get(instance.pk)
-        if access is None:
-            return data
-        for name in self.SHARED_FIELDS:
-            if not access.shows_field(name):
-                data[name] = None
-        if not access.shows_status:
-            data["status"] = None
-        data["withheld"] = access.withheld
-        return data
-
     def validate_date_of_birth(self, value):
         if value > timezone.localdate():
             raise serializers.ValidationError("Date of birth must be in the past")
         return value
 
 
+class OffenderChangeSchemaExtension(OpenApiSerializerExtension):
+    """Changes (PUT and PATCH) are refused without the version read (optimistic locking):
+    say so in the schema, which would otherwise make every field of a PATCH optional."""
+
+    target_class = OffenderSerializer  # exactly: the create form and answers are subclasses
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        if direction == "request":
+            schema["required"] = sorted({*schema.get("required", []), "version"})
+        return schema
+
+
 class OffenderCreateSerializer(OffenderSerializer):
     scheme = serializers.SlugField(write_only=True)
+
+
+def _withholdable(fields: dict, names) -> dict:
+    """Mark fields that information sharing may withhold as null in answers. Only for
+    serializers that never read input: there, null would be accepted and then refused by the
+    database."""
+    for name in names:
+        fields[name].allow_null = True
+    return fields
+
+
+class OffenderRecordSerializer(OffenderSerializer):
+    """A person's record as the caller may see it (context["access"]: effective access by
+    offender id, ppo/access.py). Withheld fields are null, and `withheld` names the categories
+    not shown (labels), never whether any such information exists."""
+
+    withheld = serializers.SerializerMethodField()
+
+    class Meta(OffenderSerializer.Meta):
+        fields = [*OffenderSerializer.Meta.fields, "withheld"]
+
+    def get_fields(self):
+        return _withholdable(super().get_fields(), (*self.SHARED_FIELDS, "status"))
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_withheld(self, offender) -> list[str]:
+        return self.context["access"][offender.pk].withheld
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        access = self.context["access"][instance.pk]
+        for name in self.SHARED_FIELDS:
+            if not access.shows_field(name):
+                data[name] = None
+        if not access.shows_status:
+            data["status"] = None
+        return data
+
+
+class ProgrammeMembershipRecordSerializer(ProgrammeMembershipSerializer):
+    """A membership as the caller may see it (context["access"] as for OffenderRecordSerializer):
+    why the person left (long custody, MAPPA) is custody and risk information, null where
+    their status is withheld."""
+
+    STATUS_FIELDS = ("exit_reason", "exit_destination")
+
+    def get_fields(self):
+        return _withholdable(super().get_fields(), self.STATUS_FIELDS)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not self.context["access"][instance.offender_id].shows_status:
+            for name in self.STATUS_FIELDS:
+                data[name] = None
+        return data
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -130,6 +226,8 @@ class EventSerializer(serializers.ModelSerializer):
         }
 
 
+# Named so that the request component (split from responses) is LookupRequest.
+@extend_schema_serializer(component_name="Lookup")
 class LookupRequestSerializer(serializers.Serializer):
     pnc_id = serializers.CharField(required=False, allow_blank=True, default="")
     first_name = serializers.CharField(required=False, allow_blank=True, default="")

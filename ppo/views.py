@@ -10,7 +10,7 @@ from django.contrib.auth.views import LoginView, redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -178,8 +178,16 @@ def second_factor_set_up(request):
     return _code_page(request, "ppo/sign_in_set_up.html", check, context)
 
 
+API_PREFIX = "/api/"
+
+
 def not_found(request, exception=None):
-    """The 404 page. Records a user may not see answer this too, never 403 (deny by default)."""
+    """The 404 page. Records a user may not see answer this too, never 403 (deny by default).
+
+    Under /api/ (an address no API view matches, such as /api/v1/offenders/abc/) the answer
+    is JSON like the API's own 404s, as the schema documents, not an HTML page."""
+    if request.path_info.startswith(API_PREFIX):
+        return JsonResponse({"detail": "Not found."}, status=404)
     return render(request, "404.html", status=404)
 
 

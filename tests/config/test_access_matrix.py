@@ -215,7 +215,8 @@ def _args(r, o):
 # Expected status per persona, in the order of PERSONAS:
 #   anon own deselected withdrawn no_grant other custody steering coord
 # 200 a page or download, 302 a redirect (to sign in for anon; after a POST; to one's scheme),
-# 404 refused, 400 a bad API request, 403 the API to the signed-out.
+# 404 refused, 400 a bad API request, 403 the API to the signed-out, 415 a form posted to the
+# API (it reads JSON only).
 EXPECTED = {
     "access-log": "302 404 404 404 404 404 404 404 200",
     "action-edit": "302 200 200 404 404 404 404 404 200",
@@ -295,7 +296,7 @@ EXPECTED = {
     "team-caseload": "302 404 404 404 404 404 404 404 200",
     "thresholds-edit": "302 404 404 404 404 404 404 404 200",
     # GET without details is a bad request; the lookup is a POST.
-    "v1:lookup": "403 400 400 400 400 400 400 404 400",
+    "v1:lookup": "403 415 415 415 415 415 415 404 415",
     "v1:offender-detail": "403 200 200 200 404 404 404 404 200",
     "v1:offender-events": "403 200 200 200 404 404 404 404 200",
     "v1:offender-list": "403 200 200 200 200 200 404 404 200",

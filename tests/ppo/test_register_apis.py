@@ -274,3 +274,34 @@ def test_coordinators_record_memberships_others_may_not(api, dean, coordinator, 
     assert api.get(url).json()[0]["referral_source"] == "cjit"
     again = api.post(url, {"programme": "PPO", "start_date": "2026-01-01"}, format="json")
     assert "start_date" in again.json()
+
+
+def test_an_address_no_api_view_matches_is_a_json_404(api, police_om):
+    api.force_authenticate(police_om)
+    response = api.get("/api/v1/offenders/abc/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_create_refuses_a_body_that_is_not_an_object(api, police_om):
+    api.force_authenticate(police_om)
+    response = api.post("/api/v1/offenders/", ["not", "an", "object"], format="json")
+    assert response.status_code == 400
+    assert set(response.json()) == {"non_field_errors", "scheme"}
+
+
+def test_the_api_reads_json_only(api, dean, police_om):
+    api.force_authenticate(police_om)
+    url = f"/api/v1/offenders/{dean.pk}/"
+    response = api.patch(url, {"area": "North", "version": 1}, format="multipart")
+    assert response.status_code == 415
+    assert Offender.objects.get(pk=dean.pk).area == ""
+
+
+def test_one_record_has_its_current_programmes_as_the_list_does(api, dean, police_om):
+    ProgrammeMembershipFactory(offender=dean, programme=Programme.PPO, start_date=date(2025, 1, 1))
+    api.force_authenticate(police_om)
+    one = api.get(f"/api/v1/offenders/{dean.pk}/").json()
+    listed = api.get("/api/v1/offenders/").json()["results"][0]
+    assert [row["programme"] for row in one["programmes"]] == ["PPO"]
+    assert one == listed
