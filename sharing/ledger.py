@@ -105,6 +105,10 @@ def _redaction_problem(entry: ConsentEntry, redaction: LedgerRedaction) -> str |
         )
     if redaction.entry_hash != entry.hash:
         return "its hash differs from the one it had when it was redacted (it was changed)"
+    if entry.note or entry.evidence or entry.evidence_sha256:
+        # Redaction only removes: whatever note or evidence a redacted entry shows was put
+        # there afterwards, whatever its residual hash says.
+        return "it is marked as redacted but still has a note or evidence"
     if entry_hash(entry) != redaction.residual_hash:
         return "its content does not match what was left when it was redacted (it was changed)"
     return None

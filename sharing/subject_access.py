@@ -12,7 +12,6 @@ import zipfile
 from datetime import UTC
 
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.utils import timezone
 
 from ppo.documents import render_pdf
@@ -135,19 +134,26 @@ def subject_access_build(*, export_id: int) -> bool:
             bundle.writestr("summary.pdf", _pdf(export, tables))
             for name, (header, rows) in tables.items():
                 bundle.writestr(name, _csv(rows, header))
-        with transaction.atomic():
-            export.file.save(
-                f"subject-access-{export.offender.local_id}-{export.pk}.zip",
-                ContentFile(archive.getvalue()),
-                save=False,
-            )
-            export.state = SubjectAccessExport.State.READY
-            export.finished_at = timezone.now()
-            export.save(update_fields=["file", "state", "finished_at"])
+        name = export.file.storage.save(
+            export.file.field.generate_filename(
+                export, f"subject-access-{export.offender.local_id}-{export.pk}.zip"
+            ),
+            ContentFile(archive.getvalue()),
+        )
     except Exception as error:  # recorded for the requester; the task does not retry
-        SubjectAccessExport.objects.filter(pk=export_id).update(
+        SubjectAccessExport.objects.filter(
+            pk=export_id, state=SubjectAccessExport.State.RUNNING
+        ).update(
             state=SubjectAccessExport.State.FAILED, problem=str(error)[:1000],
             finished_at=timezone.now(),
         )  # fmt: skip
         raise
+    # Only a build still running is finished: if the person was erased meanwhile (which
+    # fails exports not yet built), the file just written must not outlive their data.
+    finished = SubjectAccessExport.objects.filter(
+        pk=export_id, state=SubjectAccessExport.State.RUNNING
+    ).update(state=SubjectAccessExport.State.READY, file=name, finished_at=timezone.now())
+    if not finished:
+        export.file.storage.delete(name)
+        return False
     return True

@@ -27,7 +27,7 @@ from cases.models import (
     PartnerReferral,
 )
 from ppo.codes import EventKind, Programme
-from ppo.erasure import ERASE_REASON_MISSING, NOT_DUE, offender_erase
+from ppo.erasure import ERASE_REASON_MISSING, NOT_DUE, TransactionStart, offender_erase
 from ppo.models import (
     ERASED_TEXT,
     ErasureLog,
@@ -48,6 +48,7 @@ from selection.models import Decision, FlagResponse, ManualScore, PanelMeeting, 
 from selection.scoring import pool_score
 from selection.services import matrix_save, scoring_run_create
 from sharing.categories import Category
+from sharing.erasure import NOT_BUILT
 from sharing.ledger import ledger_checkpoint, ledger_verify
 from sharing.models import (
     AccessLogEntry,
@@ -359,6 +360,17 @@ def test_the_ledger_still_verifies_and_a_redacted_entry_is_still_guarded(
     with pytest.raises(CommandError, match="broken: 1 problem"):
         call_command("verify_ledger")
     assert "does not match what was left when it was redacted" in capsys.readouterr().err
+    # A note written back onto the redacted entry is caught whatever its residual hash says.
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")
+        cursor.execute(
+            "UPDATE sharing_consententry SET categories = %s, note = 'forged' WHERE id = %s",
+            [["treatment_clinical"], redaction.entry_id],
+        )
+        cursor.execute("SET session_replication_role = DEFAULT")
+    with pytest.raises(CommandError, match="broken: 1 problem"):
+        call_command("verify_ledger")
+    assert "marked as redacted but still has a note or evidence" in capsys.readouterr().err
 
 
 def test_an_erased_record_leaves_every_list(zeb, coordinator, scheme):
@@ -439,6 +451,14 @@ def test_the_exception_is_only_for_the_named_persons_personal_columns(zeb, bysta
         _refused(lambda: Decision.objects.filter(pk=decision.pk).update(kind="reject"))
         _refused(lambda: Decision.objects.filter(pk=decision.pk).update(offender=bystander))
         _refused(lambda: AccessLogEntry.objects.filter(offender=zeb).delete())
+        # Erasing only removes: the columns it may touch cannot be given new content.
+        for change in (
+            lambda: ConsentEntry.objects.filter(pk=entry.pk).update(note="Agreed to all"),
+            lambda: Decision.objects.filter(pk=decision.pk).update(rationale="Rewritten"),
+            lambda: AccessLogEntry.objects.filter(offender=zeb).update(path="/elsewhere/"),
+        ):
+            with pytest.raises(DatabaseError, match="may only remove"), transaction.atomic():
+                change()
 
 
 def test_an_unlogged_erasure_cannot_commit(zeb):
@@ -447,6 +467,51 @@ def test_an_unlogged_erasure_cannot_commit(zeb):
         with connection.cursor() as cursor:
             # The check waits for the commit; make it run now, as a commit would.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        with pytest.raises(DatabaseError, match="not logged"), transaction.atomic():
+            Disclosure.objects.filter(offender=zeb).update(reason=ERASED_TEXT)
+
+
+def test_an_export_being_built_when_the_record_is_erased_leaves_no_file(
+    zeb, coordinator, data_protection_officer, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A subject access export claimed by the worker before the erasure and finished after
+    it: the erasure fails it, and the build removes the file it wrote instead of making it
+    ready."""
+    from sharing import subject_access
+
+    export = SubjectAccessExport.objects.create(offender=zeb, requested_by=data_protection_officer)
+    written = []
+    real_save = default_storage.save
+
+    def erased_meanwhile(export, tables):
+        with django_capture_on_commit_callbacks(execute=True):
+            _erase(zeb, coordinator)
+        return b"%PDF"
+
+    def save(name, content, **kwargs):
+        written.append(real_save(name, content, **kwargs))
+        return written[-1]
+
+    monkeypatch.setattr(subject_access, "_pdf", erased_meanwhile)
+    monkeypatch.setattr(default_storage, "save", save)
+    assert subject_access.subject_access_build(export_id=export.pk) is False
+    export.refresh_from_db()
+    assert (export.state, export.file.name, export.problem) == ("failed", "", NOT_BUILT)
+    assert len(written) == 1
+    assert not default_storage.exists(written[0])
+
+
+def test_a_log_row_alone_does_not_let_an_erasure_commit(zeb, coordinator):
+    """The person's own row must be marked erased by the same transaction too."""
+    with transaction.atomic():
+        _erasing(zeb.pk)
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        ErasureLog.objects.create(
+            reference="ER-FORGED0001", offender=zeb, scheme=zeb.scheme, erased_by=coordinator,
+            at=TransactionStart(), reason="Not really", removed={}, redacted={},
+            files_removed=0,
+        )  # fmt: skip
         with pytest.raises(DatabaseError, match="not logged"), transaction.atomic():
             Disclosure.objects.filter(offender=zeb).update(reason=ERASED_TEXT)
 
