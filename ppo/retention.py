@@ -3,13 +3,16 @@ status is (ADR 0006): nothing stores "due". See docs/adr/0015-retention-and-eras
 
 As at day D, a person on a programme (a membership open on D, or starting later) has no
 review-by date. Anyone else is reviewed the scheme's retention period (Scheme.retention_years)
-after the day they left their last programme, or after the day their record was added if
-they were never on one; a later decision to keep the record moves the date to the one that
-decision set. A record is due on D when its review-by date is D or earlier.
+after the later of the day they left their last programme (or the day their record was
+added, if they were never on one) and the latest thing that happened to them up to D (a
+dated event, a referral, a panel decision: settings.RETENTION_ACTIVITY); a later decision
+to keep the record moves the date to the one that decision set. A record is due on D when
+its review-by date is D or earlier.
 """
 
 from datetime import date
 
+from django.conf import settings
 from django.db.models import (
     Case,
     DateField,
@@ -25,9 +28,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.http import Http404
+from django.utils.module_loading import import_string
 
 from ppo.dates import add_months
-from ppo.models import ErasureLog, Offender, ProgrammeMembership, RetentionDecision, Scheme
+from ppo.models import ErasureLog, Event, Offender, ProgrammeMembership, RetentionDecision, Scheme
 
 
 class AddYears(Func):
@@ -51,11 +55,32 @@ def review_by_after(day: date, years: int) -> date:
     return add_months(day, 12 * years)
 
 
+def events_dated(*, on: date) -> QuerySet:
+    """For RETENTION_ACTIVITY: the days of the person's dated history up to `on`."""
+    return Event.objects.filter(offender_id=OuterRef("pk"), date__lte=on).values(day=F("date"))
+
+
+def _latest_activity(on: date):
+    """The latest day of any activity settings.RETENTION_ACTIVITY names: each entry is a
+    function of `on` giving rows of the outer person (OuterRef("pk")) with a `day` column, up
+    to `on`. Apps beyond ppo add theirs there, as ERASURE_STEPS does, since ppo may not read
+    them."""
+    latest = [
+        Subquery(
+            import_string(path)(on=on).order_by("-day").values("day")[:1],
+            output_field=DateField(),
+        )
+        for path in settings.RETENTION_ACTIVITY
+    ]
+    return Greatest(*latest, output_field=DateField()) if len(latest) > 1 else latest[0]
+
+
 def with_review_by(offenders: QuerySet[Offender], *, on: date) -> QuerySet[Offender]:
     """Annotate each offender, as at `on`, with `on_programme`, `left_programmes_on` (the end
-    of their last membership, or None), `retained_until` (the review date their latest
-    retention decision set, or None) and `review_by` (None while on a programme). One query
-    however many people."""
+    of their last membership, or None), `last_activity` (the latest day of their history,
+    referrals and panel decisions up to `on`, or None), `retained_until` (the review date
+    their latest retention decision set, or None) and `review_by` (None while on a
+    programme). One query however many people."""
     memberships = ProgrammeMembership.objects.filter(offender_id=OuterRef("pk"))
     still_on = memberships.filter(Q(end_date__isnull=True) | Q(end_date__gt=on))
     left_on = memberships.filter(end_date__lte=on).order_by("-end_date").values("end_date")[:1]
@@ -68,9 +93,14 @@ def with_review_by(offenders: QuerySet[Offender], *, on: date) -> QuerySet[Offen
         on_programme=Exists(still_on),
         left_programmes_on=Subquery(left_on, output_field=DateField()),
         retained_until=Subquery(retained, output_field=DateField()),
+        last_activity=_latest_activity(on),
     )
-    since = Coalesce(F("left_programmes_on"), TruncDate("created_at"), output_field=DateField())
-    # PostgreSQL's GREATEST ignores NULLs: with no decision, the period after leaving decides.
+    # PostgreSQL's GREATEST ignores NULLs: no history or no keep decision simply does not
+    # count. The day the record was added counts only for someone never on a programme.
+    since = Greatest(
+        Coalesce(F("left_programmes_on"), TruncDate("created_at")), F("last_activity"),
+        output_field=DateField(),
+    )  # fmt: skip
     due = Greatest(AddYears(since, F("scheme__retention_years")), F("retained_until"))
     return people.annotate(
         review_by=Case(

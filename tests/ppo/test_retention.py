@@ -10,11 +10,17 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import DatabaseError, transaction
 
-from ppo.codes import Programme
+from ppo.codes import EventKind, Programme
 from ppo.erasure import NOT_DUE, RETAIN_REASON_MISSING, offender_retain, scheme_retention_set
-from ppo.models import RetentionDecision
-from ppo.retention import records_due, review_by_at
-from tests.factories import MembershipFactory, OffenderFactory, ProgrammeMembershipFactory
+from ppo.models import Offender, RetentionDecision
+from ppo.retention import records_due, review_by_at, with_review_by
+from selection.models import Decision, PanelMeeting, Referral
+from tests.factories import (
+    EventFactory,
+    MembershipFactory,
+    OffenderFactory,
+    ProgrammeMembershipFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +93,34 @@ def test_someone_never_on_a_programme_is_reviewed_from_when_they_were_added(sche
     assert review_by_at(offender=candidate, on=date(2025, 1, 1)) == date(2025, 8, 20)
     assert _due(scheme, date(2025, 8, 19)) == []
     assert _due(scheme, date(2025, 8, 20)) == [candidate]
+
+
+def test_later_history_referrals_and_panel_decisions_keep_a_record_in_use(
+    scheme, left, police_om, coordinator
+):
+    """Someone off every programme (or never on one) who is arrested, referred again or
+    considered by a panel is reviewed the period after the latest of those, up to the day."""
+    with time_machine.travel(date(2015, 2, 2)):
+        candidate = OffenderFactory(scheme=scheme)
+    assert review_by_at(offender=candidate, on=REVIEW_BY) == date(2021, 2, 2)
+
+    EventFactory(offender=left, kind=EventKind.ARREST, date=date(2021, 7, 9))
+    EventFactory(offender=left, kind=EventKind.ARREST, date=date(2027, 1, 1))  # not yet
+    assert review_by_at(offender=left, on=REVIEW_BY) == date(2027, 7, 9)
+    with time_machine.travel(date(2022, 10, 3)):
+        referral = Referral.objects.create(
+            scheme=scheme, offender=candidate, referred_by=police_om, reasons="Shoplifting again"
+        )
+    assert review_by_at(offender=candidate, on=REVIEW_BY) == date(2028, 10, 3)
+    meeting = PanelMeeting.objects.create(scheme=scheme, held_on=date(2023, 1, 12))
+    Decision.objects.create(
+        meeting=meeting, offender=candidate, kind="reject", rationale="Below the threshold",
+        referral=referral, decided_by=coordinator,
+    )  # fmt: skip
+    [row] = with_review_by(Offender.objects.filter(pk=candidate.pk), on=REVIEW_BY)
+    assert (row.last_activity, row.review_by) == (date(2023, 1, 12), date(2029, 1, 12))
+    assert review_by_at(offender=candidate, on=date(2023, 1, 11)) == date(2028, 10, 3)
+    assert _due(scheme, REVIEW_BY) == []
 
 
 def test_the_schemes_period_decides_and_29_february_becomes_28(scheme, other_scheme):
@@ -171,7 +205,10 @@ def test_the_database_holds_the_period_to_1_to_20_years(scheme):
 def test_the_retention_due_command(scheme, left, capsys):
     call_command("retention_due", "--as-at", "2026-03-15")
     out = capsys.readouterr().out
-    assert f"stockton\t{left.local_id}\tleft programmes: 2020-03-15\treview by: 2026-03-15" in out
+    assert (
+        f"stockton\t{left.local_id}\tleft programmes: 2020-03-15\tlast activity: none\t"
+        "review by: 2026-03-15"
+    ) in out
     assert "1 record(s) due for review on 2026-03-15." in out
     assert left.last_name not in out
     call_command(

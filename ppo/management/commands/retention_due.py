@@ -26,6 +26,7 @@ class Command(BaseCommand):
                 "id": person.pk,
                 "local_id": person.local_id,
                 "left_programmes_on": _iso(person.left_programmes_on),
+                "last_activity": _iso(person.last_activity),
                 "retained_until": _iso(person.retained_until),
                 "review_by": person.review_by.isoformat(),
             }
@@ -39,7 +40,7 @@ class Command(BaseCommand):
             left = row["left_programmes_on"] or "never on a programme"
             self.stdout.write(
                 f"{row['scheme']}\t{row['local_id']}\tleft programmes: {left}\t"
-                f"review by: {row['review_by']}"
+                f"last activity: {row['last_activity'] or 'none'}\treview by: {row['review_by']}"
             )
         self.stdout.write(f"{len(rows)} record(s) due for review on {on.isoformat()}.")
 
