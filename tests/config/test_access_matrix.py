@@ -12,16 +12,23 @@ Personas (one column each, in this order), all about the same Stockton record un
   custody     prison reception officer (checks "is this a PPO?" only)
   steering    steering group member (figures, never names)
   coord       the scheme's PPO coordinator
+  pw_only     the record's offender manager with the right password but no code yet
+  other_coord the PPO coordinator of another scheme (Wakefield)
+  admin       the service administrator (staff account, no scheme)
 
 Pages are asked with GET, except routes that only accept a POST, which are sent an empty
 POST: refused personas must get the same 404 as for a record that does not exist, allowed
-ones the form's errors (200), a redirect or 405 (GET on a POST-only route). The admin's own
+ones the form's errors (200), a redirect or 405 (GET on a POST-only route). Whoever a GET
+refuses (404, a redirect to sign in or to the code, the API's 401/403) an empty POST must
+refuse alike (or answer 405 where the route takes no POST at all): a form's handler cannot
+be reached round its page's check. The admin's own
 pages are Django's, behind is_staff; its index is here as one entry.
 """
 
 from datetime import date, timedelta
 
 import pytest
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -46,6 +53,7 @@ from selection.services import (
 from sharing.categories import Category
 from sharing.models import ConsentKind
 from sharing.services import consent_record, subject_access_request
+from sharing.subject_access import subject_access_build
 from tests.clients import VerifiedClient
 from tests.conftest import _persona
 from tests.factories import ProgrammeMembershipFactory
@@ -57,7 +65,9 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 LAST_MONTH = (TODAY.replace(day=1) - timedelta(days=1)).replace(day=1)
 PERSONAS = ["anon", "own", "deselected", "withdrawn", "no_grant", "other", "custody",
-            "steering", "coord"]  # fmt: skip
+            "steering", "coord", "pw_only", "other_coord", "admin"]  # fmt: skip
+# Not through the second factor: GETs that redirect them are refusals (to the code page).
+SIGNED_OUT = {"anon", "pw_only"}
 
 
 def _person(scheme, by, local_id, first_name):
@@ -102,11 +112,14 @@ def _case_records(person, police_om, police):
 
 @pytest.fixture
 def world(scheme, other_scheme, police_om, cjit_worker, housing_officer, coordinator,
-          steering_viewer, custody_officer):  # fmt: skip
+          steering_viewer, custody_officer, service_admin):  # fmt: skip
     police = police_om.memberships.get().agency
     cjit = cjit_worker.memberships.get().agency
     wakefield_om = _persona(
         other_scheme, "West Yorkshire Police", AgencyType.POLICE, Role.OFFENDER_MANAGER
+    )
+    wakefield_coordinator = _persona(
+        other_scheme, "Safer Wakefield", AgencyType.LOCAL_AUTHORITY, Role.COORDINATOR
     )
     record = _person(scheme, police_om, "S-1", "Dean")
     for agency in (cjit, coordinator.memberships.get().agency):
@@ -167,10 +180,14 @@ def world(scheme, other_scheme, police_om, cjit_worker, housing_officer, coordin
             "export": subject_access_request(offender=person, by=coordinator).pk,
             **_case_records(person, police_om, police),
         }
+    # The record's export is built, so that downloading it can be allowed; the de-selected
+    # person's is still being built.
+    subject_access_build(export_id=per_record[record.pk]["export"])
     users = {
         "anon": None, "own": police_om, "deselected": police_om, "withdrawn": cjit_worker,
         "no_grant": housing_officer, "other": wakefield_om, "custody": custody_officer,
-        "steering": steering_viewer, "coord": coordinator,
+        "steering": steering_viewer, "coord": coordinator, "pw_only": police_om,
+        "other_coord": wakefield_coordinator, "admin": service_admin,
     }  # fmt: skip
     records = dict.fromkeys(PERSONAS, per_record[record.pk])
     records["deselected"] = per_record[deselected.pk]
@@ -213,94 +230,96 @@ def _args(r, o):
 
 
 # Expected status per persona, in the order of PERSONAS:
-#   anon own deselected withdrawn no_grant other custody steering coord
+#   anon own deselected withdrawn no_grant other custody steering coord pw_only other_coord
+#   admin
 # 200 a page or download, 302 a redirect (to sign in for anon; after a POST; to one's scheme),
 # 404 refused, 400 a bad API request, 403 the API to the signed-out, 415 a form posted to the
 # API (it reads JSON only).
 EXPECTED = {
-    "access-log": "302 404 404 404 404 404 404 404 200",
-    "action-edit": "302 200 200 404 404 404 404 404 200",
-    "action-new": "302 200 200 200 404 404 404 404 200",
-    # Admin is for staff accounts only (tests/ppo/test_admin.py).
-    "admin:index": "302 302 302 302 302 302 302 302 302",
-    "api-docs": "403 200 200 200 200 200 200 200 200",
-    "api-me": "403 200 200 200 200 200 200 200 200",
-    "api-schema": "403 200 200 200 200 200 200 200 200",
+    "access-log": "302 404 404 404 404 404 404 404 200 302 200 404",
+    "action-edit": "302 200 200 404 404 404 404 404 200 302 404 404",
+    "action-new": "302 200 200 200 404 404 404 404 200 302 404 404",
+    # Admin is for staff accounts only (tests/ppo/test_admin.py), after the code.
+    "admin:index": "302 302 302 302 302 302 302 302 302 302 302 200",
+    "api-docs": "403 200 200 200 200 200 200 200 200 403 200 200",
+    "api-me": "403 200 200 200 200 200 200 200 200 403 200 200",
+    "api-schema": "403 200 200 200 200 200 200 200 200 403 200 200",
     # Supervision detail: withheld from CJIT once consent is withdrawn.
-    "appointment": "302 200 200 404 404 404 404 404 200",
-    "appointment-new": "302 200 200 404 404 404 404 404 200",
-    "background-check": "302 404 404 404 404 404 404 404 404",
-    "case-plan": "302 200 200 200 404 404 404 404 200",
-    "case-settings": "302 404 404 404 404 404 404 404 200",
-    "conference-detail": "302 200 200 200 404 404 404 404 200",
-    "conference-new": "302 200 200 200 404 404 404 404 200",
-    "conference-pack": "302 404 404 404 404 404 404 404 200",
-    "dashboard": "302 404 404 404 404 404 404 200 200",
-    "decision-create": "302 404 404 404 404 404 404 404 200",
-    "enforcement": "302 200 200 404 404 404 404 404 200",
-    "event-create": "302 200 200 200 404 404 404 404 200",
-    "exit-plan": "302 200 200 404 404 404 404 404 200",
-    "flag-respond": "302 302 302 302 404 404 404 404 302",
-    "health": "200 200 200 200 200 200 200 200 200",
-    "home": "302 200 200 200 200 200 200 200 200",
-    "import-upload": "302 404 404 404 404 404 404 404 200",
-    "letter": "302 200 200 200 404 404 404 404 200",
+    "appointment": "302 200 200 404 404 404 404 404 200 302 404 404",
+    "appointment-new": "302 200 200 404 404 404 404 404 200 302 404 404",
+    "background-check": "302 404 404 404 404 404 404 404 404 302 404 302",
+    "case-plan": "302 200 200 200 404 404 404 404 200 302 404 404",
+    "case-settings": "302 404 404 404 404 404 404 404 200 302 404 404",
+    "conference-detail": "302 200 200 200 404 404 404 404 200 302 404 404",
+    "conference-new": "302 200 200 200 404 404 404 404 200 302 404 404",
+    "conference-pack": "302 404 404 404 404 404 404 404 200 302 404 404",
+    "dashboard": "302 404 404 404 404 404 404 200 200 302 404 404",
+    "decision-create": "302 404 404 404 404 404 404 404 200 302 404 404",
+    "enforcement": "302 200 200 404 404 404 404 404 200 302 404 404",
+    "event-create": "302 200 200 200 404 404 404 404 200 302 404 404",
+    "exit-plan": "302 200 200 404 404 404 404 404 200 302 404 404",
+    "flag-respond": "302 302 302 302 404 404 404 404 302 302 404 404",
+    # For monitoring, which has no session; a half-signed-in one is sent for its code.
+    "health": "200 200 200 200 200 200 200 200 200 302 200 200",
+    "home": "302 200 200 200 200 200 200 200 200 302 200 200",
+    "import-upload": "302 404 404 404 404 404 404 404 200 302 200 404",
+    "letter": "302 200 200 200 404 404 404 404 200 302 404 404",
     # Steering viewers see figures, never names.
-    "lookup": "302 200 200 200 200 200 200 404 200",
-    "manual-score": "302 404 404 404 404 404 404 404 302",
-    "matrix-download": "302 404 404 404 404 404 404 404 200",
-    "matrix-edit": "302 404 404 404 404 404 404 404 200",
-    "matrix-upload": "302 404 404 404 404 404 404 404 302",
+    "lookup": "302 200 200 200 200 200 200 404 200 302 200 404",
+    "manual-score": "302 404 404 404 404 404 404 404 302 302 404 404",
+    "matrix-download": "302 404 404 404 404 404 404 404 200 302 404 404",
+    "matrix-edit": "302 404 404 404 404 404 404 404 200 302 404 404",
+    "matrix-upload": "302 404 404 404 404 404 404 404 302 302 404 404",
     # Offender managers only; their own people.
-    "my-caseload": "302 200 200 200 200 200 404 404 404",
-    "my-referrals": "302 200 200 200 200 200 404 404 200",
-    "notifications": "302 200 200 200 200 200 200 200 200",
-    "offender-access": "302 404 404 404 404 404 404 404 302",
-    "offender-consent": "302 200 200 200 404 404 404 404 200",
-    "offender-create": "302 200 200 200 200 200 404 404 200",
+    "my-caseload": "302 200 200 200 200 200 404 404 404 302 404 404",
+    "my-referrals": "302 200 200 200 200 200 404 404 200 302 200 404",
+    "notifications": "302 200 200 200 200 200 200 200 200 302 200 200",
+    "offender-access": "302 404 404 404 404 404 404 404 302 302 404 404",
+    "offender-consent": "302 200 200 200 404 404 404 404 200 302 404 404",
+    "offender-create": "302 200 200 200 200 200 404 404 200 302 200 404",
     # Withdrawn: the record, what consent covered withheld.
-    "offender-detail": "302 200 200 200 404 404 404 404 200",
-    "offender-disclosures": "302 404 404 404 404 404 404 404 200",
+    "offender-detail": "302 200 200 200 404 404 404 404 200 302 404 404",
+    "offender-disclosures": "302 404 404 404 404 404 404 404 200 302 404 404",
     # Only for those shown every personal field.
-    "offender-edit": "302 200 200 404 404 404 404 404 200",
-    "offender-export": "302 200 200 200 200 200 404 404 200",
-    "offender-list": "302 200 200 200 200 200 404 404 200",
-    "offender-manager": "302 404 404 404 404 404 404 404 302",
-    "offender-record-pdf": "302 200 200 200 404 404 404 404 200",
-    "outcomes": "302 404 404 404 404 404 404 200 200",
-    "panel-detail": "302 404 404 404 404 404 404 404 200",
-    "panels": "302 404 404 404 404 404 404 404 200",
-    "partner-referral": "302 200 200 404 404 404 404 404 200",
-    "partner-referral-new": "302 200 200 200 404 404 404 404 200",
-    "plan-pdf": "302 200 200 200 404 404 404 404 200",
-    "referral-create": "302 200 200 200 404 404 404 404 200",
-    "referral-queue": "302 404 404 404 404 404 404 404 200",
-    "return-detail": "302 404 404 404 404 404 404 404 200",
-    "retention-due": "302 404 404 404 404 404 404 404 200",
-    "retention-erase": "302 404 404 404 404 404 404 404 200",
-    "retention-retain": "302 404 404 404 404 404 404 404 200",
-    "retention-settings": "302 404 404 404 404 404 404 404 200",
-    "returns": "302 404 404 404 404 404 404 404 200",
-    "scheme-protocol": "302 200 200 200 200 404 404 200 200",
-    "scoring": "302 404 404 404 404 404 404 404 200",
-    "scoring-run": "302 404 404 404 404 404 404 404 200",
-    "selection-index": "302 302 302 302 302 302 404 302 302",
-    "selection-scheme": "302 200 200 200 200 404 404 200 200",
-    "sign-in": "200 302 302 302 302 302 302 302 302",
-    "sign-in-code": "302 302 302 302 302 302 302 302 302",
-    "sign-in-set-up": "302 302 302 302 302 302 302 302 302",
-    "sign-out": "302 302 302 302 302 302 302 302 302",
-    "subject-access": "302 404 404 404 404 404 404 404 200",
-    # The export is still being built: nothing to download yet.
-    "subject-access-download": "302 404 404 404 404 404 404 404 404",
-    "team-caseload": "302 404 404 404 404 404 404 404 200",
-    "thresholds-edit": "302 404 404 404 404 404 404 404 200",
+    "offender-edit": "302 200 200 404 404 404 404 404 200 302 404 404",
+    "offender-export": "302 200 200 200 200 200 404 404 200 302 200 404",
+    "offender-list": "302 200 200 200 200 200 404 404 200 302 200 404",
+    "offender-manager": "302 404 404 404 404 404 404 404 302 302 404 404",
+    "offender-record-pdf": "302 200 200 200 404 404 404 404 200 302 404 404",
+    "outcomes": "302 404 404 404 404 404 404 200 200 302 404 404",
+    "panel-detail": "302 404 404 404 404 404 404 404 200 302 404 404",
+    "panels": "302 404 404 404 404 404 404 404 200 302 404 404",
+    "partner-referral": "302 200 200 404 404 404 404 404 200 302 404 404",
+    "partner-referral-new": "302 200 200 200 404 404 404 404 200 302 404 404",
+    "plan-pdf": "302 200 200 200 404 404 404 404 200 302 404 404",
+    "referral-create": "302 200 200 200 404 404 404 404 200 302 404 404",
+    "referral-queue": "302 404 404 404 404 404 404 404 200 302 404 404",
+    "return-detail": "302 404 404 404 404 404 404 404 200 302 404 404",
+    "retention-due": "302 404 404 404 404 404 404 404 200 302 404 404",
+    "retention-erase": "302 404 404 404 404 404 404 404 200 302 404 404",
+    "retention-retain": "302 404 404 404 404 404 404 404 200 302 404 404",
+    "retention-settings": "302 404 404 404 404 404 404 404 200 302 404 404",
+    "returns": "302 404 404 404 404 404 404 404 200 302 404 404",
+    "scheme-protocol": "302 200 200 200 200 404 404 200 200 302 404 404",
+    "scoring": "302 404 404 404 404 404 404 404 200 302 404 404",
+    "scoring-run": "302 404 404 404 404 404 404 404 200 302 404 404",
+    "selection-index": "302 302 302 302 302 302 404 302 302 302 302 404",
+    "selection-scheme": "302 200 200 200 200 404 404 200 200 302 404 404",
+    "sign-in": "200 302 302 302 302 302 302 302 302 302 302 302",
+    "sign-in-code": "302 302 302 302 302 302 302 302 302 200 302 302",
+    "sign-in-set-up": "302 302 302 302 302 302 302 302 302 302 302 302",
+    "sign-out": "302 302 302 302 302 302 302 302 302 302 302 302",
+    "subject-access": "302 404 404 404 404 404 404 404 200 302 404 404",
+    # The scheme's coordinators and data protection officers, once it is built.
+    "subject-access-download": "302 404 404 404 404 404 404 404 200 302 404 404",
+    "team-caseload": "302 404 404 404 404 404 404 404 200 302 404 404",
+    "thresholds-edit": "302 404 404 404 404 404 404 404 200 302 404 404",
     # GET without details is a bad request; the lookup is a POST.
-    "v1:lookup": "403 415 415 415 415 415 415 404 415",
-    "v1:offender-detail": "403 200 200 200 404 404 404 404 200",
-    "v1:offender-events": "403 200 200 200 404 404 404 404 200",
-    "v1:offender-list": "403 200 200 200 200 200 404 404 200",
-    "v1:offender-memberships": "403 200 200 200 404 404 404 404 200",
+    "v1:lookup": "403 415 415 415 415 415 415 404 415 403 415 404",
+    "v1:offender-detail": "403 200 200 200 404 404 404 404 200 403 404 404",
+    "v1:offender-events": "403 200 200 200 404 404 404 404 200 403 404 404",
+    "v1:offender-list": "403 200 200 200 200 200 404 404 200 403 200 404",
+    "v1:offender-memberships": "403 200 200 200 404 404 404 404 200 403 404 404",
 }  # fmt: skip
 
 
@@ -317,24 +336,40 @@ def _route_names(patterns=None, namespace=""):
             yield f"{namespace}{pattern.name}"
 
 
-def _ask(client, name, args):
+def _ask(client, name, args, persona) -> tuple[int, str | None]:
+    """The route's status for the persona, and what is wrong if an empty POST gets past a
+    refusal its GET gave."""
     url = reverse(name, args=args)
     response = client.get(url)
     if response.status_code == 405:  # a POST-only route: an empty POST, as a form would
-        response = client.post(url, {})
-    return response.status_code
+        return client.post(url, {}).status_code, None
+    refused = response.status_code in (401, 403, 404) or (
+        persona in SIGNED_OUT and response.status_code == 302
+    )
+    if refused and name != "sign-out":
+        posted = client.post(url, {})
+        # 405: the route takes no POST from anyone, whatever the record (the API's detail).
+        if posted.status_code != 405 and (posted.status_code, posted.get("Location")) != (
+            response.status_code,
+            response.get("Location"),
+        ):
+            return response.status_code, (
+                f"{name} for {persona}: GET {response.status_code} but POST {posted.status_code}"
+            )
+    return response.status_code, None
 
 
 def test_every_route_answers_every_persona_as_written(world):
     users, records, objects = world
     clients = {}
     for persona, user in users.items():
-        clients[persona] = VerifiedClient()
+        # The password-only persona's session is one django-otp has not verified.
+        clients[persona] = Client() if persona == "pw_only" else VerifiedClient()
         if user is not None:
             clients[persona].force_login(user)
     # Signing out last, or every request after it would be a signed-out one.
     names = sorted(set(_route_names()), key=lambda name: (name == "sign-out", name))
-    wrong = []
+    wrong, posted_past = [], []
     for name in names:
         statuses = []
         for persona in PERSONAS:
@@ -342,7 +377,10 @@ def test_every_route_answers_every_persona_as_written(world):
             if name not in args:
                 statuses.append(None)
                 continue
-            statuses.append(_ask(clients[persona], name, args[name]))
+            status, problem = _ask(clients[persona], name, args[name], persona)
+            statuses.append(status)
+            if problem:
+                posted_past.append(problem)
         row = " ".join(f"{status or '-':>3}" for status in statuses)
         if name not in EXPECTED:
             wrong.append(f'    "{name}": "{row}",  # no entry: what it answers now')
@@ -351,3 +389,4 @@ def test_every_route_answers_every_persona_as_written(world):
     stale = sorted(set(EXPECTED) - set(names))
     assert not wrong, "Routes answering otherwise than written:\n" + "\n".join(wrong)
     assert not stale, f"Entries for routes that no longer exist: {stale}"
+    assert not posted_past, "POSTs answered otherwise than their GET:\n" + "\n".join(posted_past)
