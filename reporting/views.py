@@ -78,6 +78,11 @@ def home(request):
         context["caseload_count"] = caseload.count() if context["caseload"] else 0
     if SCHEME_ROLES.intersection(roles):
         context["my_schemes"] = list(scheme_overviews(schemes=schemes_of(user=request.user)))
+        # The coordinator's panel links pages only a scheme's coordinators may open.
+        coordinated = {m.agency.scheme_id for m in memberships if m.role == Role.COORDINATOR}
+        context["coordinated_schemes"] = [
+            scheme for scheme in context["my_schemes"] if scheme.pk in coordinated
+        ]
     if Role.CUSTODY_OFFICER in roles:
         context["all_schemes"] = list(scheme_overviews(schemes=all_schemes()))
     if Role.ADMIN in roles:

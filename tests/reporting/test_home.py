@@ -53,6 +53,21 @@ def test_coordinator_does_not_see_another_schemes_agencies(client, coordinator, 
     assert "West Yorkshire Police" not in client.get(reverse("home")).content.decode()
 
 
+def test_the_coordinator_panel_links_only_the_schemes_they_coordinate(
+    client, coordinator, other_scheme
+):
+    """Someone who coordinates one scheme and works in another is not offered pages of the
+    other that only its coordinators may open."""
+    MembershipFactory(
+        user=coordinator, agency=AgencyFactory(scheme=other_scheme), role=Role.OFFENDER_MANAGER
+    )
+    client.force_login(coordinator)
+    content = client.get(reverse("home")).content.decode()
+    own = coordinator.memberships.get(role=Role.COORDINATOR).agency.scheme
+    assert reverse("retention-due", args=[own.slug]) in content
+    assert reverse("retention-due", args=[other_scheme.slug]) not in content
+
+
 def test_custody_officer_sees_every_schemes_coordinator(client, custody_officer, coordinator):
     wakefield = SchemeFactory(slug="wakefield", name="Wakefield District PPO scheme")
     other = MembershipFactory(agency=AgencyFactory(scheme=wakefield), role=Role.COORDINATOR)
