@@ -456,6 +456,26 @@ def test_the_exception_is_only_for_the_named_persons_personal_columns(zeb, bysta
                 change()
 
 
+def test_the_lookup_log_is_append_only_but_for_erasing_what_was_typed(zeb, bystander):
+    lookup = LookupLog.objects.get(matches=zeb)
+    rows = LookupLog.objects.filter(pk=lookup.pk)
+    _refused(lambda: rows.update(on_list=True))
+    _refused(lambda: rows.update(name=""))  # not while erasing
+    _refused(lambda: _sql("DELETE FROM ppo_lookuplog WHERE id = %s", [lookup.pk]))
+    _refused(lambda: lookup.matches.remove(zeb))
+    with transaction.atomic():
+        _erasing(bystander.pk)  # someone the lookup did not find
+        _refused(lambda: rows.update(name=""))
+    with transaction.atomic():
+        _erasing(zeb.pk)
+        _refused(lambda: rows.update(name="Someone else"))
+        _refused(lambda: rows.update(name="", on_list=True))
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        with pytest.raises(DatabaseError, match="not logged"), transaction.atomic():
+            rows.update(pnc_id="", name="", date_of_birth=None)
+
+
 def test_an_unlogged_erasure_cannot_commit(zeb):
     with transaction.atomic():
         _erasing(zeb.pk)
