@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from cases.models import (
     Action,
     Appointment,
+    CaseSettings,
     Conference,
     ConferenceAttendee,
     ContactTarget,
@@ -23,7 +24,7 @@ from cases.models import (
 )
 from ppo.access import record_access
 from ppo.codes import ActionStatus, ExitDestination, Need, NeedLevel, Pathway
-from ppo.models import Agency, Offender, User
+from ppo.models import Agency, Offender, Scheme, User
 from ppo.selectors import current_managers
 from ppo.services import notify
 
@@ -435,3 +436,15 @@ def exit_plan_save(
     if not updated:
         raise ValidationError(STALE)
     return ExitPlan.objects.get(offender=offender)
+
+
+def case_settings_save(
+    *, scheme: Scheme, conference_months: int, contacts_per_week: int
+) -> CaseSettings:
+    """Set the scheme's months between case conferences and contacts a week (the page checks
+    the ranges; the database holds the interval to 3-6 months)."""
+    settings, _ = CaseSettings.objects.update_or_create(
+        scheme=scheme,
+        defaults={"conference_months": conference_months, "contacts_per_week": contacts_per_week},
+    )
+    return settings

@@ -41,6 +41,7 @@ from cases.services import (
     action_update,
     appointment_outcome,
     appointment_plan,
+    case_settings_save,
     conference_record,
     conference_schedule,
     enforcement_follow_up,
@@ -669,7 +670,7 @@ def case_settings_edit(request, slug: str):
         raise Http404
     form = CaseSettingsForm(posted(request), instance=case_settings_for(scheme))
     if request.method == "POST" and form.is_valid():
-        form.save()
+        case_settings_save(scheme=scheme, **form.cleaned_data)
         messages.success(request, "Case management settings saved.")
         return redirect("team-caseload", slug=scheme.slug)
     return render(request, "cases/settings.html", {"scheme": scheme, "form": form})

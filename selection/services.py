@@ -25,6 +25,7 @@ from selection.models import (
     PanelAttendee,
     PanelMeeting,
     Referral,
+    ReviewThresholds,
     ScoringRun,
 )
 from selection.scoring import pool_score
@@ -380,3 +381,12 @@ def flag_respond(
         offender=offender, code=code, kind=kind, reason=reason.strip(), by=by,
         snoozed_until=snoozed_until if kind == FlagResponse.Kind.SNOOZED else None,
     )  # fmt: skip
+
+
+def review_thresholds_save(*, scheme: Scheme, by: User, values: dict) -> ReviewThresholds:
+    """Set the scheme's review-flag thresholds (`values`: months and days by field name, each
+    at least 1, as the page checks), noting who changed them."""
+    thresholds, _ = ReviewThresholds.objects.update_or_create(
+        scheme=scheme, defaults={**values, "updated_by": by}
+    )
+    return thresholds

@@ -67,6 +67,7 @@ from selection.services import (
     matrix_save,
     panel_meeting_create,
     referral_create,
+    review_thresholds_save,
     scoring_run_create,
 )
 
@@ -189,9 +190,7 @@ def thresholds_edit(request, slug: str):
     )
     form = ThresholdsForm(posted(request), instance=instance)
     if request.method == "POST" and form.is_valid():
-        thresholds = form.save(commit=False)
-        thresholds.updated_by = request.user
-        thresholds.save()
+        review_thresholds_save(scheme=scheme, by=request.user, values=form.cleaned_data)
         messages.success(request, "Review thresholds saved.")
         return redirect("selection-scheme", slug=scheme.slug)
     return render(request, "selection/thresholds.html", {"scheme": scheme, "form": form})

@@ -148,7 +148,12 @@ def test_review_thresholds(client, scheme, coordinator, police_om):
     assert "release_notification_days" in response.context["form"].errors
     client.post(url, {**fields, "release_notification_days": 30})
     scheme.refresh_from_db()
-    assert scheme.review_thresholds.no_offending_months == 12
+    saved = scheme.review_thresholds
+    assert (saved.no_offending_months, saved.release_notification_days) == (12, 30)
+    assert saved.updated_by == coordinator
+    client.post(url, {**fields, "release_notification_days": 14})  # the same row, changed
+    saved.refresh_from_db()
+    assert saved.release_notification_days == 14
 
 
 def test_scoring_run_lists_visible_people_and_withholds_what_the_reader_may_not_see(
