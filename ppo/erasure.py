@@ -7,6 +7,7 @@ named in settings.ERASURE_STEPS (as the page sections are, ADR 0012) and called 
 turn; ppo's own step runs last, since the others' rows may point at its rows.
 """
 
+import logging
 import secrets
 from collections import Counter
 from dataclasses import dataclass, field
@@ -56,6 +57,8 @@ class TransactionStart(Func):
     template = "now()"
     output_field = DateTimeField()
 
+
+logger = logging.getLogger(__name__)
 
 # Letters and digits that cannot be mistaken for one another when read out or copied.
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -176,7 +179,7 @@ def offender_erase(
     )
     log.refresh_from_db(fields=["at"])
     names = list(erasure.files)
-    transaction.on_commit(lambda: _delete_files(names))
+    transaction.on_commit(lambda: _delete_files(log.reference, names))
     return log
 
 
@@ -192,9 +195,15 @@ def _erasing(offender_id: int | None) -> None:
         )
 
 
-def _delete_files(names: list[str]) -> None:
+def _delete_files(reference: str, names: list[str]) -> None:
+    """After the commit: the erasure stands whatever happens here, so a file that cannot be
+    removed is logged for the service's operators to remove by hand, and the rest are still
+    tried, rather than the coordinator being shown an error for an erasure that was made."""
     for name in names:
-        default_storage.delete(name)
+        try:
+            default_storage.delete(name)
+        except OSError:
+            logger.exception("Erasure %s: could not remove the file %s", reference, name)
 
 
 def _erase_register(erasure: Erasure, *, by: User) -> None:

@@ -516,6 +516,28 @@ def test_an_export_being_built_when_the_record_is_erased_leaves_no_file(
     assert not default_storage.exists(written[0])
 
 
+def test_a_file_that_cannot_be_removed_is_logged_and_the_others_still_go(
+    zeb, coordinator, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    files = [
+        ConsentEntry.objects.filter(offender=zeb).exclude(evidence="").get().evidence.name,
+        SubjectAccessExport.objects.get(offender=zeb).file.name,
+    ]
+    real_delete = default_storage.delete
+
+    def delete(name):
+        if name == files[0]:
+            raise PermissionError(f"Permission denied: {name}")
+        real_delete(name)
+
+    monkeypatch.setattr(default_storage, "delete", delete)
+    with django_capture_on_commit_callbacks(execute=True):
+        log = _erase(zeb, coordinator)
+    assert default_storage.exists(files[0])
+    assert not default_storage.exists(files[1])
+    assert f"Erasure {log.reference}: could not remove the file {files[0]}" in caplog.text
+
+
 def test_a_log_row_alone_does_not_let_an_erasure_commit(zeb, coordinator):
     """The person's own row must be marked erased by the same transaction too."""
     with transaction.atomic():
