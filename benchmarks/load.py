@@ -17,8 +17,9 @@ What it does, and undoes at the end (also on Ctrl-C or SIGTERM):
   cookies and the CSRF Referer check stay as deployed;
 - before each step, writes one signed-in session per simulated user for real demo
   accounts (offender managers and coordinators of national schemes, the custody officer
-  persona), with a confirmed TOTP device in the session once django-otp is installed, and
-  deletes them afterwards: sign-in is deliberately slow (Argon2id) and not measured here;
+  persona), each with a confirmed TOTP device in the session (made for the run where the
+  account has none, as is the custody persona's API token), and deletes them all
+  afterwards: sign-in is deliberately slow (Argon2id) and not measured here;
 - runs `locust --headless` for each step (statistics reset once every user has started)
   and prints per-endpoint p50/p95 and where the CPU went (gunicorn, PostgreSQL, Locust,
   anything else on the machine: Locust shares the two cores with the server). Each step
@@ -91,18 +92,15 @@ def national_data_ensure() -> None:
         call_command("seed_demo", "--scale", "national")
 
 
-def totp_device_id(user) -> str | None:
-    """The persistent id of a confirmed TOTP device of the user's, made if they have none;
-    None until django-otp's TOTP plugin is installed (two-factor sign-in is in progress)."""
-    from django.apps import apps
-
-    if not apps.is_installed("django_otp.plugins.otp_totp"):
-        return None
+def totp_device_id(user, made: list[int]) -> str:
+    """The persistent id of a confirmed TOTP device of the user's, made if they have none (its
+    id added to `made`, for credentials_delete)."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="Load test", confirmed=True)
+        made.append(device.pk)
     return device.persistent_id
 
 
@@ -112,6 +110,10 @@ class Accounts:
     custody_officers: list[dict] = field(default_factory=list)
     coordinators: list[dict] = field(default_factory=list)
     shared: dict = field(default_factory=dict)
+    # Credentials made for the run: an account with an app the person never set up could not
+    # set up their own, so they go again at the end.
+    devices_made: list[int] = field(default_factory=list)
+    token_made: str | None = None
 
 
 def accounts_build(most: int) -> Accounts:
@@ -171,15 +173,26 @@ def accounts_build(most: int) -> Accounts:
     for _ in range(3):
         months.append(f"{first:%Y-%m}")
         first = previous_month(first)[0]
+    token, made = Token.objects.get_or_create(user=custody)
+    accounts.token_made = token.key if made else None
     accounts.shared = {
-        "custody_token": Token.objects.get_or_create(user=custody)[0].key,
+        "custody_token": token.key,
         "lookups": lookups,
         "months": months,
     }
     for account in [*accounts.offender_managers, *accounts.custody_officers,
                     *accounts.coordinators]:  # fmt: skip
-        account["device"] = totp_device_id(account["user"])
+        account["device"] = totp_device_id(account["user"], accounts.devices_made)
     return accounts
+
+
+def credentials_delete(accounts: Accounts) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from rest_framework.authtoken.models import Token
+
+    TOTPDevice.objects.filter(pk__in=accounts.devices_made).delete()
+    if accounts.token_made:
+        Token.objects.filter(key=accounts.token_made).delete()
 
 
 def sessions_write(accounts: Accounts, users: int, path: Path) -> list[str]:
@@ -211,8 +224,7 @@ def sessions_write(accounts: Accounts, users: int, path: Path) -> list[str]:
             session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
             session[HASH_SESSION_KEY] = user.get_session_auth_hash()
             session[SESSION_STARTED] = session[SESSION_SEEN] = time.time()
-            if account["device"]:
-                session["otp_device_id"] = account["device"]  # django_otp.DEVICE_ID_SESSION_KEY
+            session["otp_device_id"] = account["device"]  # django_otp.DEVICE_ID_SESSION_KEY
             session.create()
             keys.append(session.session_key)
             entry = {k: v for k, v in account.items() if k not in {"user", "device"}}
@@ -472,6 +484,7 @@ def run(options, cleanup: contextlib.ExitStack) -> int:
     national_data_ensure()
     say("Choosing demo accounts and what they will look at")
     accounts = accounts_build(max(options.users))
+    cleanup.callback(credentials_delete, accounts)
     django_disconnect()
 
     env = dict(

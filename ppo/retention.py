@@ -72,7 +72,9 @@ def _latest_activity(on: date):
         )
         for path in settings.RETENTION_ACTIVITY
     ]
-    return Greatest(*latest, output_field=DateField()) if len(latest) > 1 else latest[0]
+    if len(latest) > 1:
+        return Greatest(*latest, output_field=DateField())
+    return latest[0] if latest else Value(None, output_field=DateField())
 
 
 def with_review_by(offenders: QuerySet[Offender], *, on: date) -> QuerySet[Offender]:

@@ -408,10 +408,16 @@ def second_factor_pending_key(*, session) -> str:
     return session[SECOND_FACTOR_PENDING_KEY]
 
 
+SECOND_FACTOR_ALREADY_SET_UP = (
+    "An authenticator app has just been set up for your account in another window. "
+    "Enter a code from that app instead"
+)
+
+
 def second_factor_enrol(*, request, code: str) -> bool:
     """Stores the session's pending key as the person's app when `code` is right for it, and
-    marks the session as having passed the second factor. One app per person: if another
-    session finished setting one up first, this one is refused."""
+    marks the session as having passed the second factor; False for a wrong code. One app
+    per person: if another session finished setting one up first, ValidationError."""
     key = request.session.get(SECOND_FACTOR_PENDING_KEY)
     if key is None:
         return False
@@ -423,13 +429,29 @@ def second_factor_enrol(*, request, code: str) -> bool:
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=request.user.pk).first()
         if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
-            return False
+            raise ValidationError(SECOND_FACTOR_ALREADY_SET_UP, code="already_set_up")
         device.last_t = totp.t()  # the code that proved it cannot be used again
         device.save()
     del request.session[SECOND_FACTOR_PENDING_KEY]
     request.session.cycle_key()
     django_otp.login(request, device)
     return True
+
+
+# django-otp doubles the wait after each wrong code without limit, so someone holding a
+# person's password could keep them out for days. Counting at most this many failures caps
+# the wait at 2 ** 9 seconds (about 8.5 minutes), which still puts guessing a 6-digit code
+# years away.
+SECOND_FACTOR_FAILURES_COUNTED = 10
+
+
+def second_factor_throttle_cap(*, device: TOTPDevice) -> None:
+    """Keeps the device's failure count, and so its wait, within the cap above."""
+    if device.throttling_failure_count > SECOND_FACTOR_FAILURES_COUNTED:
+        TOTPDevice.objects.filter(pk=device.pk).update(
+            throttling_failure_count=SECOND_FACTOR_FAILURES_COUNTED
+        )
+        device.throttling_failure_count = SECOND_FACTOR_FAILURES_COUNTED
 
 
 def second_factor_verify(*, request, device: TOTPDevice, code: str) -> bool:

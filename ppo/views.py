@@ -68,6 +68,7 @@ from ppo.services import (
     offender_update,
     second_factor_enrol,
     second_factor_pending_key,
+    second_factor_throttle_cap,
     second_factor_verify,
 )
 
@@ -126,6 +127,13 @@ SECOND_FACTOR_WRONG = (
 SECOND_FACTOR_THROTTLED = "You have entered too many wrong codes. Wait {wait} and try again"
 
 
+def _wait(until) -> str:
+    """How long until `until`, as a person would say it: "1 second", "8 minutes"."""
+    seconds = max(1, math.ceil((until - timezone.now()).total_seconds()))
+    count, unit = (seconds, "second") if seconds < 60 else (math.ceil(seconds / 60), "minute")
+    return f"{count} {unit}{'s' if count > 1 else ''}"
+
+
 @second_factor_not_required
 def second_factor_code(request):
     """The second step of every sign-in: a code from the person's authenticator app."""
@@ -134,13 +142,10 @@ def second_factor_code(request):
         return redirect_to_login(_next_page(request), reverse("sign-in-set-up"))
 
     def check(code: str) -> str | None:
+        second_factor_throttle_cap(device=device)
         allowed, detail = device.verify_is_allowed()
         if not allowed:
-            seconds = (detail["locked_until"] - timezone.now()).total_seconds()
-            minutes = max(1, math.ceil(seconds / 60))
-            return SECOND_FACTOR_THROTTLED.format(
-                wait=f"{minutes} minute{'s' if minutes > 1 else ''}"
-            )
+            return SECOND_FACTOR_THROTTLED.format(wait=_wait(detail["locked_until"]))
         if second_factor_verify(request=request, device=device, code=code):
             return None
         security_log.warning(
@@ -173,7 +178,10 @@ def second_factor_set_up(request):
     }
 
     def check(code: str) -> str | None:
-        return None if second_factor_enrol(request=request, code=code) else SECOND_FACTOR_WRONG
+        try:
+            return None if second_factor_enrol(request=request, code=code) else SECOND_FACTOR_WRONG
+        except ValidationError as refused:
+            return refused.messages[0]
 
     return _code_page(request, "ppo/sign_in_set_up.html", check, context)
 

@@ -280,8 +280,6 @@ REGISTER_FLAGS = ["selection.sections.register_flags"]
 REVIEW_FLAG_EXTENSIONS = ["cases.flags.CONFERENCES", "cases.flags.ENFORCEMENT"]
 # What apps above selection add to its letters (selection/letters.py).
 LETTER_CONTEXT = ["cases.letters.exit_plan_context"]
-# Each app's part of erasing a person's record (ppo/erasure.py), the highest app first: their
-# rows may point at rows below. ppo's own step always runs last.
 # What keeps a record in use for retention (ppo/retention.py): the latest of these up to the
 # day counts as well as leaving the last programme.
 RETENTION_ACTIVITY = [
@@ -289,7 +287,8 @@ RETENTION_ACTIVITY = [
     "selection.retention.referrals_made",
     "selection.retention.panel_decisions",
 ]
-
+# Each app's part of erasing a person's record (ppo/erasure.py), the highest app first: their
+# rows may point at rows below. ppo's own step always runs last.
 ERASURE_STEPS = [
     "reporting.erasure.erase_person",
     "cases.erasure.erase_person",

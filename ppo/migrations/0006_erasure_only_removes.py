@@ -29,7 +29,9 @@ BEGIN
         FOREACH erasable IN ARRAY TG_ARGV LOOP
             new_value := to_jsonb(NEW) ->> erasable;
             IF new_value IS NOT NULL AND new_value NOT IN ('', %(erased)s)
-                    AND new_value <> split_part(to_jsonb(OLD) ->> erasable, '?', 1) THEN
+                    -- IS DISTINCT FROM: a column that was NULL must not be filled in.
+                    AND new_value IS DISTINCT FROM split_part(to_jsonb(OLD) ->> erasable, '?', 1)
+                    THEN
                 RAISE EXCEPTION 'An erasure may only remove %% of %%, not write to it',
                     erasable, TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
             END IF;

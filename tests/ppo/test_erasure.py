@@ -451,6 +451,14 @@ def test_the_exception_is_only_for_the_named_persons_personal_columns(zeb, bysta
             lambda: ConsentEntry.objects.filter(pk=entry.pk).update(note="Agreed to all"),
             lambda: Decision.objects.filter(pk=decision.pk).update(rationale="Rewritten"),
             lambda: AccessLogEntry.objects.filter(offender=zeb).update(path="/elsewhere/"),
+            # Emptied, then pointed at someone else's risk assessment: an empty column
+            # cannot be filled in either.
+            lambda: (
+                Decision.objects.filter(pk=decision.pk).update(risk_assessment=None),
+                Decision.objects.filter(pk=decision.pk).update(
+                    risk_assessment=Event.objects.filter(offender=bystander).first()
+                ),
+            ),
         ):
             with pytest.raises(DatabaseError, match="may only remove"), transaction.atomic():
                 change()

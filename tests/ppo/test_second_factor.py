@@ -3,14 +3,18 @@ app (TOTP, django-otp), work once only and are throttled when wrong."""
 
 import base64
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
+from ppo.services import SECOND_FACTOR_ALREADY_SET_UP
 from ppo.views import SECOND_FACTOR_THROTTLED, SECOND_FACTOR_WRONG
 from tests.clients import VerifiedClient, confirmed_device, current_code
 from tests.factories import TEST_PASSWORD
@@ -58,7 +62,8 @@ def test_first_sign_in_sets_up_an_app_and_the_shown_key_works(client, police_om)
     assert not TOTPDevice.objects.filter(user=police_om).exists()
 
     session_before = client.session.session_key
-    done = client.post(page.url, {"code": _app_code(shown_key), "next": "/offenders/"})
+    proving_code = _app_code(shown_key)
+    done = client.post(page.url, {"code": proving_code, "next": "/offenders/"})
     assert done.url == "/offenders/"
     assert client.get("/offenders/").status_code == 200
     device = TOTPDevice.objects.get(user=police_om)
@@ -69,7 +74,7 @@ def test_first_sign_in_sets_up_an_app_and_the_shown_key_works(client, police_om)
     # The code that finished setting up cannot be used again to sign in.
     client.post(reverse("sign-out"))
     _password(client, police_om)
-    again = client.post(_code_page(), {"code": _app_code(shown_key)})
+    again = client.post(_code_page(), {"code": proving_code})
     assert SECOND_FACTOR_WRONG in again.content.decode()
 
 
@@ -90,6 +95,24 @@ def test_a_password_alone_cannot_capture_a_second_factor_being_set_up(client, po
     assert list(TOTPDevice.objects.filter(user=police_om).values_list("key", flat=True)) == [
         base64.b32decode(person_key.replace(" ", "")).hex()
     ]
+
+
+def test_two_set_ups_past_the_page_at_once_store_one_app(client, police_om, monkeypatch):
+    """Both sessions opened the set-up page before either finished: the second to send a
+    right code is told an app was just set up, and nothing of theirs is stored."""
+    person, intruder = client, VerifiedClient()
+    _password(person, police_om)
+    _password(intruder, police_om)
+    url = reverse("sign-in-set-up")
+    person_key, intruder_key = _shown_key(person.get(url)), _shown_key(intruder.get(url))
+    assert person.post(url, {"code": _app_code(person_key)}).status_code == 302
+    # As the intruder's request saw it when it started: no app yet.
+    monkeypatch.setattr("ppo.views.second_factor_device", lambda user: None)
+    refused = intruder.post(url, {"code": _app_code(intruder_key)})
+    assert refused.status_code == 200
+    assert escape(SECOND_FACTOR_ALREADY_SET_UP) in refused.content.decode()
+    assert DEVICE_ID_SESSION_KEY not in intruder.session
+    assert TOTPDevice.objects.filter(user=police_om).count() == 1
 
 
 def test_with_an_app_set_up_every_page_and_the_admin_ask_for_the_code(client, service_admin):
@@ -160,8 +183,26 @@ def test_wrong_codes_slow_down_further_attempts(client, police_om):
     assert SECOND_FACTOR_WRONG in client.post(_code_page(), {"code": wrong}).content.decode()
     # Straight after a failure even the right code waits (django-otp's throttling).
     response = client.post(_code_page(), {"code": right})
-    assert SECOND_FACTOR_THROTTLED.format(wait="1 minute") in response.content.decode()
+    assert SECOND_FACTOR_THROTTLED.format(wait="1 second") in response.content.decode()
     assert DEVICE_ID_SESSION_KEY not in client.session
+
+
+@pytest.mark.parametrize(
+    ("minutes_ago", "waits"), [(1, "8 minutes"), (9, None)], ids=["within", "after"]
+)
+def test_the_wait_after_many_wrong_codes_is_capped(client, police_om, minutes_ago, waits):
+    """Thirty wrong codes would mean years of waiting under django-otp's doubling; the wait
+    stops growing at about 8.5 minutes, so no one can keep a person out for long."""
+    device = confirmed_device(police_om)
+    device.throttling_failure_count = 30
+    device.throttling_failure_timestamp = timezone.now() - timedelta(minutes=minutes_ago)
+    device.save()
+    _password(client, police_om)
+    response = client.post(_code_page(), {"code": current_code(device)})
+    if waits:
+        assert SECOND_FACTOR_THROTTLED.format(wait=waits) in response.content.decode()
+    else:
+        assert response.url == "/"
 
 
 def test_a_code_written_with_a_space_as_apps_show_it_is_accepted(client, police_om):
