@@ -6,11 +6,12 @@ so nothing is deleted: the rows stay, their personal content goes.
   form was uploaded under). The entry keeps its place and hash in the chain; a
   LedgerRedaction records what its remaining content hashes to, for verify_ledger.
 - Disclosures without consent: the reason (who, to whom, what, under which gateway stay).
-- Access log: page addresses lose their query string, which can carry a name searched for.
+- Access log: page addresses lose their query string, which can carry a name searched for:
+  the person's rows, and the other rows of the same requests (the others a search showed).
 - Subject access exports: the file (a copy of everything held); one not yet built is failed.
 """
 
-from django.db.models import CharField, F, Func, Value
+from django.db.models import CharField, Exists, F, Func, OuterRef, Value
 from django.utils import timezone
 
 from ppo.erasure import Erasure
@@ -53,8 +54,13 @@ def erase_person(*, erasure: Erasure) -> None:
     LedgerRedaction.objects.bulk_create(redactions)
 
     erasure.redact(Disclosure.objects.filter(offender=person), reason=ERASED_TEXT)
+    # The person's own rows and every other row of the same requests (a search that showed
+    # them showed others too, under the same address and time).
+    same_request = AccessLogEntry.objects.filter(
+        offender=person, user=OuterRef("user"), at=OuterRef("at"), path=OuterRef("path")
+    )
     erasure.redact(
-        AccessLogEntry.objects.filter(offender=person, path__contains="?"),
+        AccessLogEntry.objects.filter(Exists(same_request), path__contains="?"),
         path=Func(F("path"), Value("?"), Value(1), function="split_part", output_field=CharField()),
     )
 

@@ -8,6 +8,7 @@ so `manage.py verify_ledger` finds any row changed behind the application's back
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.utils import timezone
 
 from ppo.models import Agency, AgencyType, Offender, Scheme
 from sharing.categories import Category
@@ -205,9 +206,12 @@ class Purpose(models.TextChoices):
 
 class AccessLogEntry(models.Model):
     """Who consulted or disclosed which record, when (UTC), seeing which categories, why, and
-    from where: the logging duty of the Data Protection Act 2018 (Part 3). Append-only."""
+    from where: the logging duty of the Data Protection Act 2018 (Part 3). Append-only.
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    The rows one request writes share `at` (sharing.services.access_log_record), so that
+    erasing a person can also cut a name searched for from the others that search showed."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     offender = models.ForeignKey(
         Offender, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

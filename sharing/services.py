@@ -195,9 +195,11 @@ def access_log_record(
 ) -> None:
     """Write one access log entry per (offender id, categories shown). Append-only; called
     for every consultation and disclosure (the register calls it through
-    settings.ACCESS_LOG_WRITER)."""
+    settings.ACCESS_LOG_WRITER). The entries share one time: they are one consultation."""
+    at = timezone.now()
     AccessLogEntry.objects.bulk_create(
         AccessLogEntry(
+            at=at,
             user=user,
             offender_id=offender_id,
             categories=sorted(categories),
