@@ -176,7 +176,7 @@ def test_scoring_run_lists_visible_people_and_withholds_what_the_reader_may_not_
     # Local authority coordinators are not shown clinical treatment detail (default protocol).
     assert cells["class_a_positive"] is None
     # The panel member's probation agency has no grant on Dean: not listed at all.
-    assert "Dean" not in get(client, panel_member, response.url).content.decode()
+    assert "SMITH, Dean" not in get(client, panel_member, response.url).content.decode()
 
 
 def test_referral_from_the_record_to_the_outcome(
