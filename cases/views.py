@@ -620,7 +620,7 @@ def team_caseload(request, slug: str):
         user=request.user, on=today, programme=Programme.PPO,
         manager_id=int(manager) if manager and manager.isdigit() else None,
     ).filter(scheme=scheme)  # fmt: skip
-    managers = register_filter_options(user=request.user, on=today)["managers"]
+    managers = register_filter_options(user=request.user, on=today, scheme=scheme)["managers"]
     return _caseload_page(request, people, title="Team caseload", scheme=scheme, managers=managers)
 
 

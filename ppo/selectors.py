@@ -219,9 +219,12 @@ def _search_condition(q: str) -> Q:
     return Q(name_key__contains=key) | Q(Exists(alias_match)) | Q(pnc_id__icontains=q.strip())
 
 
-def register_filter_options(*, user: User, on: date) -> dict:
-    """The areas and offender managers found among the user's visible records."""
+def register_filter_options(*, user: User, on: date, scheme: Scheme | None = None) -> dict:
+    """The areas and offender managers found among the user's visible records (of `scheme`
+    only, when given: a scheme's team caseload offers its own managers)."""
     visible = offenders_visible_to(user=user)
+    if scheme is not None:
+        visible = visible.filter(scheme=scheme)
     areas = visible.exclude(area="").order_by("area").values_list("area", flat=True).distinct()
     managers = (
         User.objects.filter(

@@ -113,6 +113,21 @@ def test_the_team_caseload_lists_the_schemes_ppos_by_manager(
     assert [row.person.local_id for row in rows] == ["S-2"]
 
 
+def test_the_team_caseload_offers_only_its_own_schemes_managers(
+    client, scheme, other_scheme, police_om, coordinator
+):
+    """A coordinator of two schemes filtering one scheme's caseload is not offered the other
+    scheme's offender managers."""
+    agency = coordinator.memberships.get().agency
+    MembershipFactory(user=coordinator, agency__scheme=other_scheme, role="coordinator")
+    wakefield_om = MembershipFactory(agency__scheme=other_scheme, role="offender_manager").user
+    for person in (_ppo(scheme, police_om, 1), _ppo(other_scheme, wakefield_om, 2)):
+        offender_access_grant(offenders=[person], agency=agency, by=None)
+    client.force_login(coordinator)
+    offered = client.get(reverse("team-caseload", args=[scheme.slug])).context["managers"]
+    assert offered == [police_om]
+
+
 def test_coordinators_set_the_conference_interval_from_3_to_6_months(
     client, scheme, coordinator, police_om
 ):
