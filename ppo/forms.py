@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
 from ppo import govuk
 from ppo.codes import (
@@ -38,6 +38,26 @@ class SignInForm(AuthenticationForm):
         "invalid_login": SIGN_IN_FAILED,
         "inactive": SIGN_IN_FAILED,
     }
+
+
+class ChangePasswordForm(PasswordChangeForm):
+    """Django's checks (the current password; the new one twice, through
+    AUTH_PASSWORD_VALIDATORS) in GOV.UK words. Saved by ppo.services.password_change."""
+
+    error_messages = {
+        "password_incorrect": "Your current password is not right. Enter it again",
+        "password_mismatch": "The new passwords do not match. Enter the same new password twice",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label, missing in (
+            ("old_password", "Current password", "Enter your current password"),
+            ("new_password1", "New password", "Enter a new password"),
+            ("new_password2", "New password again", "Enter the new password again"),
+        ):
+            self.fields[name].label = label
+            self.fields[name].error_messages["required"] = missing
 
 
 class SecondFactorCodeForm(forms.Form):

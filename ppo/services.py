@@ -7,6 +7,7 @@ from datetime import date
 
 import django_otp
 from django.conf import settings
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -379,20 +380,46 @@ def notify(*, user: User, key: str, text: str, url: str = "") -> bool:
 
 
 def _email_notice(address: str) -> None:
-    """Tell someone there is a notification to read. A mail server that is down must not
-    undo or fail the work that raised it: the notification is there either way."""
+    """Tell someone there is a notification to read."""
+    _email(
+        address,
+        subject=f"{settings.SERVICE_NAME}: a new notification",
+        message=(
+            "You have a new notification about a record you work with. Sign in to read it: "
+            f"{settings.SITE_URL}/notifications/"
+        ),
+    )
+
+
+def _email(address: str, *, subject: str, message: str) -> None:
+    """An email that carries no personal data. A mail server that is down must not undo or
+    fail the work that sent it: that is done either way."""
     try:
-        send_mail(
-            subject=f"{settings.SERVICE_NAME}: a new notification",
-            message=(
-                "You have a new notification about a record you work with. Sign in to read "
-                f"it: {settings.SITE_URL}/notifications/"
-            ),
-            from_email=None,
-            recipient_list=[address],
-        )
+        send_mail(subject=subject, message=message, from_email=None, recipient_list=[address])
     except OSError:
-        logger.exception("Could not email a notification notice")
+        logger.exception("Could not email %r", subject)
+
+
+def password_change(*, request, new_password: str) -> None:
+    """Set the signed-in person's new password (the form has checked the current one and the
+    new one against AUTH_PASSWORD_VALIDATORS). This session carries on, with a new key; every
+    other session of theirs ends at its next request, as its password hash no longer
+    matches. An email tells them, in case it was not them."""
+    user = request.user
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    update_session_auth_hash(request, user)
+    logging.getLogger("ppo.security").info("Password changed for user %s", user.pk)
+    transaction.on_commit(
+        lambda: _email(
+            user.email,
+            subject=f"{settings.SERVICE_NAME}: your password was changed",
+            message=(
+                "The password of your account was changed. If it was not you, tell your "
+                "service administrator straight away."
+            ),
+        )
+    )
 
 
 SECOND_FACTOR_PENDING_KEY = "ppo_second_factor_pending_key"

@@ -14,6 +14,7 @@ urlpatterns = [
     path("offenders/<int:pk>/manager/", views.offender_manager, name="offender-manager"),
     path("lookup/", views.lookup, name="lookup"),
     path("notifications/", views.notifications, name="notifications"),
+    path("account/password/", views.password_change_view, name="password-change"),
     path("imports/", views.import_upload, name="import-upload"),
     path("schemes/<slug:slug>/retention/", retention_views.retention_due, name="retention-due"),
     path(

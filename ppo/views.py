@@ -25,6 +25,7 @@ from ppo.documents import render_pdf
 from ppo.downloads import csv_download, pdf_download
 from ppo.extensions import record_sections, register_flags
 from ppo.forms import (
+    ChangePasswordForm,
     EventForm,
     EventKindForm,
     GrantForm,
@@ -66,6 +67,7 @@ from ppo.services import (
     offender_create,
     offender_manager_assign,
     offender_update,
+    password_change,
     second_factor_enrol,
     second_factor_pending_key,
     second_factor_throttle_cap,
@@ -197,6 +199,16 @@ def not_found(request, exception=None):
     if request.path_info.startswith(API_PREFIX):
         return JsonResponse({"detail": "Not found."}, status=404)
     return render(request, "404.html", status=404)
+
+
+def password_change_view(request):
+    """Anyone signed in (both factors) changes their own password."""
+    form = ChangePasswordForm(request.user, posted(request))
+    if request.method == "POST" and form.is_valid():
+        password_change(request=request, new_password=form.cleaned_data["new_password1"])
+        messages.success(request, "Your password has been changed.")
+        return redirect("home")
+    return render(request, "ppo/password_change.html", {"form": form})
 
 
 @login_not_required

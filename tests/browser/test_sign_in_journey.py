@@ -78,6 +78,33 @@ def test_first_sign_in_sets_up_an_authenticator_app_then_asks_for_codes(
     expect(page.get_by_role("heading", name="Home", level=1)).to_be_visible()
 
 
+def test_a_person_changes_their_password_then_signs_in_with_it(
+    page: Page, live_server, police_om, axe_violations
+):
+    _sign_in(page, live_server.url, police_om.email, TEST_PASSWORD)
+    page.get_by_role("link", name="Change password").click()
+    expect(page.get_by_role("heading", name="Change your password")).to_be_visible()
+    assert axe_violations(page) == []
+
+    page.get_by_label("Current password").fill(TEST_PASSWORD)
+    page.get_by_label("New password", exact=True).fill("kestrel-harbour-lantern-29")
+    page.get_by_label("New password again").fill("kestrel-harbour-lantern-30")
+    page.get_by_role("button", name="Change password").click()
+    expect(page.locator(".govuk-error-summary")).to_be_focused()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("The new passwords do not match")
+    assert axe_violations(page) == []
+
+    page.get_by_label("Current password").fill(TEST_PASSWORD)
+    page.get_by_label("New password", exact=True).fill("kestrel-harbour-lantern-29")
+    page.get_by_label("New password again").fill("kestrel-harbour-lantern-29")
+    page.get_by_role("button", name="Change password").click()
+    expect(page.get_by_text("Your password has been changed.")).to_be_visible()
+
+    page.get_by_role("button", name="Sign out").click()
+    _sign_in(page, live_server.url, police_om.email, "kestrel-harbour-lantern-29")
+    expect(page.get_by_role("heading", name="Home", level=1)).to_be_visible()
+
+
 def test_wrong_password_shows_error_summary_and_moves_focus(page: Page, live_server, police_om):
     _enter_password(page, live_server.url, police_om.email, "not-the-password")
     summary = page.locator(".govuk-error-summary")

@@ -199,10 +199,10 @@ def _args(r, o):
     pk, slug = r["pk"], o["scheme"]
     return {
         "home": [], "sign-in": [], "sign-in-code": [], "sign-in-set-up": [], "sign-out": [],
-        "health": [], "background-check": [], "lookup": [], "notifications": [],
-        "import-upload": [], "access-log": [], "selection-index": [], "my-referrals": [],
-        "my-caseload": [], "offender-list": [], "offender-export": [], "offender-create": [],
-        "returns": [slug], "outcomes": [slug], "dashboard": [slug],
+        "password-change": [], "health": [], "background-check": [], "lookup": [],
+        "notifications": [], "import-upload": [], "access-log": [], "selection-index": [],
+        "my-referrals": [], "my-caseload": [], "offender-list": [], "offender-export": [],
+        "offender-create": [], "returns": [slug], "outcomes": [slug], "dashboard": [slug],
         "return-detail": [slug, o["month"]],
         "offender-detail": [pk], "offender-record-pdf": [pk], "offender-edit": [pk],
         "event-create": [pk], "offender-access": [pk], "offender-manager": [pk],
@@ -289,6 +289,8 @@ EXPECTED = {
     "outcomes": "302 404 404 404 404 404 404 200 200 302 404 404",
     "panel-detail": "302 404 404 404 404 404 404 404 200 302 404 404",
     "panels": "302 404 404 404 404 404 404 404 200 302 404 404",
+    # Everyone's own password, once through both factors.
+    "password-change": "302 200 200 200 200 200 200 200 200 302 200 200",
     "partner-referral": "302 200 200 404 404 404 404 404 200 302 404 404",
     "partner-referral-new": "302 200 200 200 404 404 404 404 200 302 404 404",
     "plan-pdf": "302 200 200 200 404 404 404 404 200 302 404 404",
