@@ -78,6 +78,13 @@ def test_first_sign_in_sets_up_an_authenticator_app_then_asks_for_codes(
     expect(page.get_by_role("heading", name="Home", level=1)).to_be_visible()
 
 
+def _change_password(page: Page, new: str, *, again: str) -> None:
+    page.get_by_label("Current password").fill(TEST_PASSWORD)
+    page.get_by_label("New password", exact=True).fill(new)
+    page.get_by_label("New password again").fill(again)
+    page.get_by_role("button", name="Change password").click()
+
+
 def test_a_person_changes_their_password_then_signs_in_with_it(
     page: Page, live_server, police_om, axe_violations
 ):
@@ -86,18 +93,12 @@ def test_a_person_changes_their_password_then_signs_in_with_it(
     expect(page.get_by_role("heading", name="Change your password")).to_be_visible()
     assert axe_violations(page) == []
 
-    page.get_by_label("Current password").fill(TEST_PASSWORD)
-    page.get_by_label("New password", exact=True).fill("kestrel-harbour-lantern-29")
-    page.get_by_label("New password again").fill("kestrel-harbour-lantern-30")
-    page.get_by_role("button", name="Change password").click()
+    _change_password(page, "kestrel-harbour-lantern-29", again="kestrel-harbour-lantern-30")
     expect(page.locator(".govuk-error-summary")).to_be_focused()
     expect(page.locator(".govuk-error-summary")).to_contain_text("The new passwords do not match")
     assert axe_violations(page) == []
 
-    page.get_by_label("Current password").fill(TEST_PASSWORD)
-    page.get_by_label("New password", exact=True).fill("kestrel-harbour-lantern-29")
-    page.get_by_label("New password again").fill("kestrel-harbour-lantern-29")
-    page.get_by_role("button", name="Change password").click()
+    _change_password(page, "kestrel-harbour-lantern-29", again="kestrel-harbour-lantern-29")
     expect(page.get_by_text("Your password has been changed.")).to_be_visible()
 
     page.get_by_role("button", name="Sign out").click()
