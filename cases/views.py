@@ -55,9 +55,10 @@ from ppo.context_processors import request_memberships
 from ppo.documents import render_pdf
 from ppo.downloads import pdf_download
 from ppo.govuk import add_service_errors, posted
-from ppo.models import EDIT_ROLES, Agency, Membership, Offender, Role, Scheme
+from ppo.models import EDIT_ROLES, Agency, Membership, Offender, Role
 from ppo.selectors import (
     can_edit_offender,
+    coordinated_scheme,
     coordinates_scheme,
     memberships_of,
     offender_for,
@@ -611,9 +612,7 @@ def my_caseload(request):
 
 def team_caseload(request, slug: str):
     """A coordinator's view of every current PPO in the scheme, by offender manager."""
-    scheme = Scheme.objects.filter(slug=slug).first()
-    if scheme is None or not coordinates_scheme(user=request.user, scheme=scheme):
-        raise Http404
+    scheme = coordinated_scheme(user=request.user, slug=slug)
     today = timezone.localdate()
     manager = request.GET.get("manager")
     people = register_search(
@@ -626,9 +625,7 @@ def team_caseload(request, slug: str):
 
 def conference_pack_view(request, slug: str):
     """The conference pack for a day: the page lists who is in it, ?format=pdf prints it."""
-    scheme = Scheme.objects.filter(slug=slug).first()
-    if scheme is None or not coordinates_scheme(user=request.user, scheme=scheme):
-        raise Http404
+    scheme = coordinated_scheme(user=request.user, slug=slug)
     today = timezone.localdate()
     try:
         on = date.fromisoformat(request.GET.get("date", ""))
@@ -665,9 +662,7 @@ def _exit_plan_initial(plan) -> dict:
 def case_settings_edit(request, slug: str):
     """A coordinator sets the scheme's conference interval (3 to 6 months) and contact
     target."""
-    scheme = Scheme.objects.filter(slug=slug).first()
-    if scheme is None or not coordinates_scheme(user=request.user, scheme=scheme):
-        raise Http404
+    scheme = coordinated_scheme(user=request.user, slug=slug)
     form = CaseSettingsForm(posted(request), instance=case_settings_for(scheme))
     if request.method == "POST" and form.is_valid():
         case_settings_save(scheme=scheme, **form.cleaned_data)

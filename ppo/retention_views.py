@@ -4,7 +4,6 @@ record that is not the scheme's or not due, gets a 404 (deny by default)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -13,16 +12,9 @@ from ppo.access import log_consultation, record_access
 from ppo.erasure import offender_erase, offender_retain, scheme_retention_set
 from ppo.forms import EraseForm, RetainForm, RetentionSettingsForm
 from ppo.govuk import add_service_errors, posted
-from ppo.models import Offender, Scheme
+from ppo.models import Offender
 from ppo.retention import due_record, erasures_of, records_due
-from ppo.selectors import coordinates_scheme
-
-
-def _coordinated_scheme(request, slug: str) -> Scheme:
-    scheme = Scheme.objects.filter(slug=slug).first()
-    if scheme is None or not coordinates_scheme(user=request.user, scheme=scheme):
-        raise Http404
-    return scheme
+from ppo.selectors import coordinated_scheme
 
 
 def _consulted(request, people: list[Offender], on) -> dict:
@@ -40,7 +32,7 @@ def _label(person: Offender, access) -> str:
 
 
 def retention_due(request, slug: str):
-    scheme = _coordinated_scheme(request, slug)
+    scheme = coordinated_scheme(user=request.user, slug=slug)
     today = timezone.localdate()
     people = list(records_due(scheme=scheme, on=today))
     access = _consulted(request, people, today)
@@ -57,7 +49,7 @@ def retention_due(request, slug: str):
 
 def _decision_page(request, slug: str, pk: int, form_class):
     """The scheme, today, the due record, the bound form and what the page shows of it."""
-    scheme = _coordinated_scheme(request, slug)
+    scheme = coordinated_scheme(user=request.user, slug=slug)
     today = timezone.localdate()
     person = due_record(scheme=scheme, pk=pk, on=today)
     access = _consulted(request, [person], today)[person.pk]
@@ -105,7 +97,7 @@ def retention_erase(request, slug: str, pk: int):
 
 def retention_settings(request, slug: str):
     """The scheme's retention period, from 1 to 20 years."""
-    scheme = _coordinated_scheme(request, slug)
+    scheme = coordinated_scheme(user=request.user, slug=slug)
     form = RetentionSettingsForm(
         posted(request), initial={"retention_years": scheme.retention_years}
     )

@@ -140,6 +140,15 @@ def coordinates_scheme(*, user: User, scheme: Scheme) -> bool:
     ).exists()
 
 
+def coordinated_scheme(*, user: User, slug: str) -> Scheme:
+    """The scheme `slug` if the user is one of its coordinators, else Http404 (a scheme they
+    do not coordinate looks the same as one that does not exist)."""
+    scheme = Scheme.objects.filter(slug=slug).first()
+    if scheme is None or not coordinates_scheme(user=user, scheme=scheme):
+        raise Http404
+    return scheme
+
+
 def schemes_coordinated_by(*, user: User) -> QuerySet[Scheme]:
     return Scheme.objects.filter(
         agencies__memberships__user=user, agencies__memberships__role=Role.COORDINATOR

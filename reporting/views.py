@@ -16,7 +16,7 @@ from ppo.govuk import posted
 from ppo.models import Membership, Role, Scheme
 from ppo.selectors import (
     all_schemes,
-    coordinates_scheme,
+    coordinated_scheme,
     memberships_of,
     offenders_visible_to,
     register_search,
@@ -111,16 +111,9 @@ def background_check(request):
 RETURN_MONTHS_LISTED = 12
 
 
-def _coordinated(request, slug: str) -> Scheme:
-    scheme = Scheme.objects.filter(slug=slug).first()
-    if scheme is None or not coordinates_scheme(user=request.user, scheme=scheme):
-        raise Http404
-    return scheme
-
-
 def returns_list(request, slug: str):
     """The last twelve months that have ended, each with its return's state."""
-    scheme = _coordinated(request, slug)
+    scheme = coordinated_scheme(user=request.user, slug=slug)
     filed = {r.month: r for r in returns_of(scheme=scheme)}
     first, _ = previous_month()
     months = []
@@ -134,7 +127,7 @@ def return_detail(request, slug: str, month: str):
     """A month's return: the figures as the history gives them now; once submitted, the
     figures filed, and any that changed since with the back-dated records that changed
     them. ?format=json|csv|xlsx|pdf downloads it (the filed one, once submitted)."""
-    scheme = _coordinated(request, slug)
+    scheme = coordinated_scheme(user=request.user, slug=slug)
     try:
         first, last = month_bounds(month, today=timezone.localdate())
     except ReturnRefused:
