@@ -11,8 +11,8 @@ from django.utils import timezone
 from cases.models import OPEN_ACTION, Action, Appointment
 from ppo.access import record_access
 from ppo.models import Offender, User
-from selection.flags import Flag, review_flags
-from selection.sections import latest_responses, snoozed, visible
+from selection.flags import Flag
+from selection.sections import register_flags
 
 # How far either side of now the caseload looks for the next appointment and last contact.
 CONTACT_LOOKBACK = timedelta(days=90)
@@ -64,18 +64,7 @@ def caseload_rows(*, user: User, people: QuerySet[Offender], on: date) -> list[C
         OPEN_ACTION, offender__in=people, due_date__lt=on
     ).values_list("offender_id", "pathway"):
         overdue.setdefault(offender_id, []).append(pathway)
-    flags: dict[int, list[Flag]] = {}
-    by_scheme: dict = {}
-    for person in people:
-        by_scheme.setdefault(person.scheme, []).append(person.pk)
-    responses = latest_responses([person.pk for person in people])
-    for scheme, ids in by_scheme.items():
-        for flag in review_flags(scheme=scheme, on=on, people=Offender.objects.filter(pk__in=ids)):
-            reader = access[flag.offender_id]
-            if visible(flag, reader) and not snoozed(
-                responses.get((flag.offender_id, flag.code)), on
-            ):
-                flags.setdefault(flag.offender_id, []).append(flag)
+    flags = register_flags(user=user, offenders=people, access=access, on=on)
     rows = []
     for person in people:
         reader = access[person.pk]

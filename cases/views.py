@@ -65,9 +65,8 @@ from ppo.selectors import (
     register_filter_options,
     register_search,
 )
-from selection.flags import review_flags
 from selection.letters import letter_context
-from selection.sections import latest_responses, snoozed, visible
+from selection.sections import register_flags
 
 TREND_CONFERENCES = 4
 
@@ -115,12 +114,9 @@ def _plan_context(offender: Offender, access, on: date) -> dict:
     ]
     # Newest first, so the soonest booked meeting is the last of those still to come.
     upcoming = [c for c in conferences if c.held_on is None and c.scheduled_for >= on]
-    responses = latest_responses([offender.pk])
-    flags = [
-        f for f in review_flags(scheme=offender.scheme, on=on,
-                                people=Offender.objects.filter(pk=offender.pk))
-        if visible(f, access) and not snoozed(responses.get((offender.pk, f.code)), on)
-    ]  # fmt: skip
+    flags = register_flags(
+        user=None, offenders=[offender], access={offender.pk: access}, on=on
+    ).get(offender.pk, [])
     why = letter_context(offender=offender, kind="induction", access=access)
     record = access.shows_case_record
     appointments = [
