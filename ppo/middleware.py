@@ -17,6 +17,12 @@ SESSION_STARTED = "ppo_session_started"
 SESSION_SEEN = "ppo_session_seen"
 
 
+def _is_api_view(view_func) -> bool:
+    """REST framework views authenticate for themselves and answer 401/403 as JSON."""
+    view_class = getattr(view_func, "cls", None)
+    return isinstance(view_class, type) and issubclass(view_class, APIView)
+
+
 class LoginRequiredMiddleware(DjangoLoginRequired):
     """Every page needs a signed-in user (deny by default), except API views.
 
@@ -25,8 +31,7 @@ class LoginRequiredMiddleware(DjangoLoginRequired):
     """
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        view_class = getattr(view_func, "cls", None)
-        if isinstance(view_class, type) and issubclass(view_class, APIView):
+        if _is_api_view(view_func):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
 
@@ -105,8 +110,7 @@ class SecondFactorRequiredMiddleware:
             return None
         if not getattr(view_func, "second_factor_required", True):
             return None
-        view_class = getattr(view_func, "cls", None)
-        if isinstance(view_class, type) and issubclass(view_class, APIView):
+        if _is_api_view(view_func):
             return None
         step = "sign-in-code" if second_factor_device(user=user) else "sign-in-set-up"
         return redirect_to_login(request.get_full_path(), reverse(step))

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -40,6 +41,7 @@ from ppo.models import (
     User,
 )
 from ppo.models.register import VIEW_OFFENDER
+from ppo.selectors import second_factor_device
 from ppo.status import memberships_open_on
 
 logger = logging.getLogger(__name__)
@@ -379,6 +381,15 @@ def notify(*, user: User, key: str, text: str, url: str = "") -> bool:
     return created
 
 
+def notifications_read(*, user: User, most: int = 200) -> tuple[list[Notification], set[int]]:
+    """The person's newest notifications, and which of them were unread: now read."""
+    items = list(user.notifications.all()[:most])
+    unread = {item.pk for item in items if item.read_at is None}
+    if unread:
+        Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
+    return items, unread
+
+
 def _email_notice(address: str) -> None:
     """Tell someone there is a notification to read."""
     _email(
@@ -386,7 +397,7 @@ def _email_notice(address: str) -> None:
         subject=f"{settings.SERVICE_NAME}: a new notification",
         message=(
             "You have a new notification about a record you work with. Sign in to read it: "
-            f"{settings.SITE_URL}/notifications/"
+            f"{settings.SITE_URL}{reverse('notifications')}"
         ),
     )
 
@@ -455,7 +466,7 @@ def second_factor_enrol(*, request, code: str) -> bool:
         return False
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=request.user.pk).first()
-        if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
+        if second_factor_device(user=request.user) is not None:
             raise ValidationError(SECOND_FACTOR_ALREADY_SET_UP, code="already_set_up")
         device.last_t = totp.t()  # the code that proved it cannot be used again
         device.save()

@@ -42,7 +42,7 @@ from ppo.govuk import add_service_errors, posted, uploaded
 from ppo.imports import ImportRejected, csv_import
 from ppo.lookup import lookup_run
 from ppo.middleware import second_factor_not_required
-from ppo.models import LOOKUP_ROLES, REGISTER_ROLES, Notification
+from ppo.models import LOOKUP_ROLES, REGISTER_ROLES
 from ppo.selectors import (
     agencies_with_access,
     assignable_managers,
@@ -62,6 +62,7 @@ from ppo.selectors import (
 )
 from ppo.services import (
     event_record,
+    notifications_read,
     offender_access_grant,
     offender_access_revoke,
     offender_create,
@@ -556,11 +557,8 @@ def _int_or_none(value: str) -> int | None:
 
 def notifications(request):
     """The signed-in user's notifications, newest first; opening the page reads them."""
-    items = list(request.user.notifications.all()[:200])
-    unread = [item.pk for item in items if item.read_at is None]
-    if unread:
-        Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
-    return render(request, "ppo/notifications.html", {"items": items, "unread": set(unread)})
+    items, unread = notifications_read(user=request.user)
+    return render(request, "ppo/notifications.html", {"items": items, "unread": unread})
 
 
 def locked_out(request, credentials, *args, **kwargs):

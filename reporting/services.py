@@ -14,7 +14,7 @@ from ppo.access import record_access
 from ppo.models import Offender, Scheme, User
 from ppo.selectors import current_managers, police_contacts, scheme_coordinators_of
 from ppo.services import notify
-from reporting.models import BackgroundCheck, FlagRecord, MonthlyReturn
+from reporting.models import BackgroundCheck, FlagRecord, MonthlyReturn, UnitCost
 from reporting.returns import monthly_return
 from selection.flags import review_flags
 from selection.sections import visible
@@ -95,7 +95,7 @@ def return_submit(
         )
     text = return_text(built.draft)
     built.state = MonthlyReturn.State.SUBMITTED
-    built.filed, built.checksum = text, hashlib.sha256(text.encode()).hexdigest()
+    built.filed, built.checksum = text, return_checksum(built.draft)
     built.submitted_by, built.submitted_at = by, timezone.now()
     built.save(update_fields=["state", "filed", "checksum", "submitted_by", "submitted_at"])
     return built
@@ -154,3 +154,12 @@ def _notify_flag(record: FlagRecord, flag, on: date) -> None:
     for user in people:
         notify(user=user, key=f"flag:{record.pk}", text=text,
                url=reverse("offender-detail", args=[offender.pk]))  # fmt: skip
+
+
+def unit_cost_set(*, scheme: Scheme, by: User, values: dict) -> UnitCost:
+    """A scheme's own cost of one offence of a category from a date (`values`: the outcomes
+    page's offence category, pounds and date), taking over from the national default."""
+    return UnitCost.objects.create(
+        scheme=scheme, created_by=by, source=f"Set by {by.full_name} for {scheme.name}",
+        **values,
+    )  # fmt: skip

@@ -28,7 +28,7 @@ from ppo.selectors import (
 from reporting.costs import cost_of_crime
 from reporting.dashboard import dashboard
 from reporting.forms import OutcomeWindowForm, UnitCostForm
-from reporting.models import MonthlyReturn, UnitCost
+from reporting.models import MonthlyReturn
 from reporting.returns import (
     ReturnRefused,
     month_bounds,
@@ -49,6 +49,7 @@ from reporting.services import (
     return_checksum,
     return_submit,
     return_text,
+    unit_cost_set,
 )
 
 CASELOAD_SHOWN = 25
@@ -230,11 +231,7 @@ def outcomes(request, slug: str):
         if cost_form is None:
             raise Http404
         if cost_form.is_valid():
-            UnitCost.objects.create(
-                scheme=scheme, created_by=request.user,
-                source=f"Set by {request.user.full_name} for {scheme.name}",
-                **cost_form.cleaned_data,
-            )  # fmt: skip
+            unit_cost_set(scheme=scheme, by=request.user, values=cost_form.cleaned_data)
             messages.success(request, "Unit cost saved.")
             return redirect("outcomes", slug=scheme.slug)
     result = cost_of_crime(scheme=scheme, entered_from=entered_from, entered_to=entered_to)
